@@ -8,11 +8,13 @@ cd "$here"
 "$here/scripts/setup.sh"
 
 echo "test: swift format lint"
-swift format lint --strict --recursive Package.swift Sources Tests Examples 2>&1 | tee /tmp/openshell-lint.log
-if [ -s /tmp/openshell-lint.log ]; then
-  echo "test: swift format lint found problems (run: swift format --in-place --recursive Sources Tests Examples)" >&2
+lint_paths=(Package.swift)
+for dir in Sources Tests Examples; do [ -d "$dir" ] && lint_paths+=("$dir"); done
+if ! swift format lint --strict --recursive "${lint_paths[@]}"; then
+  echo "test: swift format lint found problems;" \
+    "fix them with: swift format --in-place --recursive ${lint_paths[*]}" >&2
   exit 1
 fi
 
 echo "test: swift test"
-swift test --parallel
+swift test
