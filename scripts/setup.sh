@@ -10,9 +10,10 @@ debian_packages=(
   libjwt-dev              # JWT signature checks
   zlib1g-dev              # gzip message compression
   libsqlite3-dev          # the gateway's embedded state
+  libcurl4-openssl-dev    # HTTPS fetches of OIDC discovery and key sets
   nghttp2-client          # h2load, the benchmark load generator
   golang-go golang-google-grpc-dev  # the grpc-go benchmark anchor, built offline
-  python3-pip
+  pkg-config python3-pip
 )
 
 missing=()
