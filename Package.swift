@@ -44,5 +44,11 @@ let package = Package(
 
     // MARK: - Tests
 
+    .testTarget(
+      name: "AuthCoreTests",
+      dependencies: ["AuthCore"],
+      swiftSettings: swiftSettings
+    ),
+
   ]
 )

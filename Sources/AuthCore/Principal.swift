@@ -1,0 +1,77 @@
+/// Who the auth decision admitted a call as. Handlers act on this and never re-derive it.
+public enum Principal: Hashable, Sendable {
+  /// Nobody in particular: an unauthenticated method such as a health probe.
+  case anonymous
+  /// A sandbox supervisor.
+  case sandbox(SandboxPrincipal)
+  /// A person (or automation) with a verified user identity.
+  case user(Identity)
+
+  /// `anonymous`, `sandbox` or `user`, for logs.
+  public var kind: String {
+    switch self {
+    case .anonymous: "anonymous"
+    case .sandbox: "sandbox"
+    case .user: "user"
+    }
+  }
+}
+
+/// A sandbox supervisor admitted on the strength of its channel.
+public struct SandboxPrincipal: Hashable, Sendable {
+  /// How the sandbox was trusted.
+  public enum Proof: Hashable, Sendable {
+    /// A client certificate that verified against the gateway's client CA.
+    case certificate(PeerCertificate)
+    /// The operator disabled gateway auth: a fronting proxy vouches for the caller.
+    case trustedProxy
+  }
+
+  /// The sandbox this principal is bound to, from the certificate's
+  /// `openshell://sandbox/<name>` URI; `nil` for an unbound principal, which the sandbox-scope
+  /// checks do not narrow to one sandbox.
+  public var sandboxName: String?
+
+  /// How the sandbox was trusted.
+  public var proof: Proof
+
+  /// Creates a sandbox principal.
+  public init(sandboxName: String?, proof: Proof) {
+    self.sandboxName = sandboxName
+    self.proof = proof
+  }
+}
+
+/// Reading the sandbox identity a certificate carries.
+extension PeerCertificate {
+  /// The URI prefix of a sandbox identity, `openshell://sandbox/`.
+  public static let sandboxURIPrefix = "openshell://sandbox/"
+
+  /// Every URI SAN that claims a sandbox identity, valid or not.
+  var sandboxIdentityURIs: [String] {
+    uris.filter { $0.utf8.starts(with: Self.sandboxURIPrefix.utf8) }
+  }
+}
+
+/// Sandbox names as they may appear in a sandbox identity.
+enum SandboxName {
+  /// Whether `name` is a sandbox name: 1 to 253 characters of lower- or upper-case ASCII
+  /// letters, digits, `-`, `_` and `.`, not starting with `.`.
+  ///
+  /// Anything else (an escape, a slash, a query) is refused rather than decoded, so one
+  /// certificate can never name two different sandboxes depending on who parses it.
+  static func isValid(_ name: String) -> Bool {
+    let bytes = name.utf8
+    guard (1...253).contains(bytes.count), bytes.first != UInt8(ascii: ".") else { return false }
+    return bytes.allSatisfy { byte in
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
+        UInt8(ascii: "."):
+        true
+      default:
+        false
+      }
+    }
+  }
+}
