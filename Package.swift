@@ -42,6 +42,15 @@ let package = Package(
     ),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+    // MARK: - Examples
+
+    .executableTarget(
+      name: "AuthDecisionDemo",
+      dependencies: ["AuthCore"],
+      path: "Examples/AuthDecisionDemo",
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: - Tests
 
     .testTarget(
