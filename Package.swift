@@ -20,6 +20,7 @@ let package = Package(
 
     .target(name: "Logging", swiftSettings: swiftSettings),
     .target(name: "AuthCore", swiftSettings: swiftSettings),
+    .target(name: "OpenShellCLI", swiftSettings: swiftSettings),
 
     // MARK: - C libraries from Debian's packages
 
@@ -56,6 +57,11 @@ let package = Package(
     .testTarget(
       name: "AuthCoreTests",
       dependencies: ["AuthCore"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "OpenShellCLITests",
+      dependencies: ["OpenShellCLI"],
       swiftSettings: swiftSettings
     ),
 
