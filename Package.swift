@@ -22,6 +22,14 @@ let package = Package(
     .target(name: "AuthCore", swiftSettings: swiftSettings),
     .target(name: "OpenShellCLI", swiftSettings: swiftSettings),
 
+    // MARK: - The gateway
+
+    .target(
+      name: "OpenShellGateway",
+      dependencies: ["AuthCore", "Logging", "OpenShellCLI", "COpenSSL", "CSQLite"],
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: - C libraries from Debian's packages
 
     .systemLibrary(
@@ -49,6 +57,7 @@ let package = Package(
       name: "AuthDecisionDemo",
       dependencies: ["AuthCore"],
       path: "Examples/AuthDecisionDemo",
+      exclude: ["README.md"],
       swiftSettings: swiftSettings
     ),
 
@@ -57,6 +66,11 @@ let package = Package(
     .testTarget(
       name: "AuthCoreTests",
       dependencies: ["AuthCore"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "OpenShellGatewayTests",
+      dependencies: ["OpenShellGateway", "AuthCore"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -18,5 +18,6 @@
 
 #include "COpenSSL_transport.h"
 #include "COpenSSL_oidc.h"
+#include "COpenSSL_pki.h"
 
 #endif

@@ -1,0 +1,225 @@
+internal import COpenSSL
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Writes a development PKI: a CA, a server certificate, a CLI user certificate and one
+/// client certificate per sandbox, all made with OpenSSL's API.
+///
+/// Keys are EC P-256 and are written with mode 0600. Existing files are left alone unless
+/// ``Options/force`` is set, so running it twice never silently replaces a CA that already
+/// signed certificates in use.
+public struct DevelopmentPKI: Sendable {
+  /// What to generate.
+  public struct Options: Sendable {
+    /// The folder the files go in; created when absent.
+    public var outputDirectory: String
+    /// Subject alternative names of the server certificate (DNS names or IP addresses);
+    /// defaults to `localhost`, `127.0.0.1` and `::1`.
+    public var serverNames: [String]
+    /// The CLI user's name (the certificate's CN); defaults to `openshell-user`.
+    public var userName: String
+    /// The sandboxes to issue certificates for.
+    public var sandboxNames: [String]
+    /// Replace existing files; defaults to `false`.
+    public var force: Bool
+    /// Days the leaf certificates are valid; defaults to 365.
+    public var validityDays: Int
+
+    /// Creates options.
+    public init(
+      outputDirectory: String,
+      serverNames: [String] = ["localhost", "127.0.0.1", "::1"],
+      userName: String = "openshell-user",
+      sandboxNames: [String] = [],
+      force: Bool = false,
+      validityDays: Int = 365
+    ) {
+      self.outputDirectory = outputDirectory
+      self.serverNames = serverNames
+      self.userName = userName
+      self.sandboxNames = sandboxNames
+      self.force = force
+      self.validityDays = validityDays
+    }
+  }
+
+  /// The organizational unit of user certificates, `openshell-user`.
+  public static let userUnit = "openshell-user"
+  /// The organizational unit of sandbox certificates, `openshell-sandbox`.
+  public static let sandboxUnit = "openshell-sandbox"
+
+  /// What to generate.
+  public let options: Options
+
+  /// Creates a generator.
+  public init(options: Options) {
+    self.options = options
+  }
+
+  /// Generates every file and returns their paths.
+  ///
+  /// - Returns: The files written, in order.
+  /// - Throws: ``PKIError`` naming the file or the step that failed; nothing is written when a
+  ///   file exists and ``Options/force`` is off.
+  @discardableResult
+  public func generate() throws(PKIError) -> [String] {
+    try validate()
+    let directory = options.outputDirectory
+    if mkdir(directory, 0o755) != 0, errno != EEXIST {
+      throw PKIError(
+        "cannot create the output folder \(directory): \(String(cString: strerror(errno)))")
+    }
+
+    let plan = ["ca", "server", "client"] + options.sandboxNames.map { "sandbox-\($0)" }
+    let files = plan.flatMap { ["\(directory)/\($0).pem", "\(directory)/\($0)-key.pem"] }
+    if !options.force, let existing = files.first(where: { access($0, F_OK) == 0 }) {
+      throw PKIError("\(existing) already exists; pass --force to replace the whole PKI")
+    }
+
+    let caKey = try Key.generate()
+    let ca = try CertificateBuilder(subject: [("CN", "OpenShell development CA")], key: caKey)
+      .validity(days: 3650)
+      .extensions([
+        (NID_basic_constraints, "critical,CA:TRUE,pathlen:0"),
+        (NID_key_usage, "critical,keyCertSign,cRLSign"),
+        (NID_subject_key_identifier, "hash"),
+      ])
+      .sign(issuer: nil, issuerKey: caKey)
+    try write(ca, caKey, name: "ca")
+
+    let serverSANs = options.serverNames.map { Self.isIPAddress($0) ? "IP:\($0)" : "DNS:\($0)" }
+    try issue(
+      name: "server",
+      subject: [("CN", options.serverNames.first ?? "localhost")],
+      extendedUsage: "serverAuth",
+      subjectAltNames: serverSANs,
+      ca: ca,
+      caKey: caKey
+    )
+    try issue(
+      name: "client",
+      subject: [("CN", options.userName), ("OU", Self.userUnit)],
+      extendedUsage: "clientAuth",
+      subjectAltNames: [],
+      ca: ca,
+      caKey: caKey
+    )
+    for sandbox in options.sandboxNames {
+      try issue(
+        name: "sandbox-\(sandbox)",
+        subject: [("CN", "sandbox-\(sandbox)"), ("OU", Self.sandboxUnit)],
+        extendedUsage: "clientAuth",
+        subjectAltNames: ["URI:openshell://sandbox/\(sandbox)"],
+        ca: ca,
+        caKey: caKey
+      )
+    }
+    return files
+  }
+
+  private func validate() throws(PKIError) {
+    for name in options.sandboxNames where !Self.isSandboxName(name) {
+      throw PKIError(
+        "'\(name)' is not a valid sandbox name: use letters, digits, '-', '_' and '.', "
+          + "starting with a letter or digit"
+      )
+    }
+    for name in options.serverNames + [options.userName] {
+      guard !name.isEmpty, !name.contains(where: { $0 == "," || $0 == "\n" || $0 == "\0" })
+      else {
+        throw PKIError("'\(name)' cannot be used in a certificate")
+      }
+    }
+    guard options.validityDays > 0 else {
+      throw PKIError("the validity must be at least one day")
+    }
+  }
+
+  private func issue(
+    name: String,
+    subject: [(String, String)],
+    extendedUsage: String,
+    subjectAltNames: [String],
+    ca: Certificate,
+    caKey: Key
+  ) throws(PKIError) {
+    let key = try Key.generate()
+    var extensions: [(Int32, String)] = [
+      (NID_basic_constraints, "critical,CA:FALSE"),
+      (NID_key_usage, "critical,digitalSignature,keyAgreement"),
+      (NID_ext_key_usage, extendedUsage),
+      (NID_subject_key_identifier, "hash"),
+      (NID_authority_key_identifier, "keyid:always"),
+    ]
+    if !subjectAltNames.isEmpty {
+      extensions.append((NID_subject_alt_name, subjectAltNames.joined(separator: ",")))
+    }
+    let certificate = try CertificateBuilder(subject: subject, key: key)
+      .validity(days: options.validityDays)
+      .extensions(extensions)
+      .sign(issuer: ca, issuerKey: caKey)
+    try write(certificate, key, name: name)
+  }
+
+  private func write(_ certificate: Certificate, _ key: Key, name: String) throws(PKIError) {
+    let directory = options.outputDirectory
+    try writeFile("\(directory)/\(name)-key.pem", mode: 0o600, contents: key.privatePEM())
+    try writeFile("\(directory)/\(name).pem", mode: 0o644, contents: certificate.pem())
+  }
+
+  private func writeFile(_ path: String, mode: mode_t, contents: [UInt8]) throws(PKIError) {
+    // Write to a fresh temporary file with its final mode, then rename: a key is never
+    // readable by others, even for a moment, and a crash never leaves half a file.
+    let temporary = "\(path).tmp-\(getpid())"
+    let descriptor = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+    guard descriptor >= 0 else {
+      throw PKIError("cannot create \(path): \(String(cString: strerror(errno)))")
+    }
+    let written = contents.withUnsafeBytes { Glibc.write(descriptor, $0.baseAddress, $0.count) }
+    let synced = fsync(descriptor) == 0
+    close(descriptor)
+    guard written == contents.count, synced, rename(temporary, path) == 0 else {
+      let reason = String(cString: strerror(errno))
+      unlink(temporary)
+      throw PKIError("cannot write \(path): \(reason)")
+    }
+  }
+
+  static func isIPAddress(_ text: String) -> Bool {
+    var buffer = in6_addr()
+    return inet_pton(AF_INET, text, &buffer) == 1 || inet_pton(AF_INET6, text, &buffer) == 1
+  }
+
+  static func isSandboxName(_ name: String) -> Bool {
+    let bytes = Array(name.utf8)
+    guard (1...63).contains(bytes.count) else { return false }
+    func allowed(_ byte: UInt8) -> Bool {
+      switch byte {
+      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+        UInt8(ascii: "0")...UInt8(ascii: "9"):
+        true
+      case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
+        true
+      default:
+        false
+      }
+    }
+    return bytes.allSatisfy(allowed) && bytes[0] != UInt8(ascii: ".")
+      && bytes[0] != UInt8(ascii: "-")
+  }
+}
+
+/// A failure while generating the development PKI.
+public struct PKIError: Error, Hashable, Sendable, CustomStringConvertible {
+  /// What failed, naming the file or the step.
+  public var message: String
+
+  init(_ message: String) {
+    self.message = message
+  }
+
+  /// The message.
+  public var description: String { message }
+}

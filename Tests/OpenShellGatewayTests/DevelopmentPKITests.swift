@@ -1,0 +1,117 @@
+import Foundation
+import OpenShellGateway
+import Testing
+
+@Suite("Development PKI")
+struct DevelopmentPKITests {
+  @Test("every certificate verifies against the CA with the right purpose, per the openssl CLI")
+  func verifies() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let pki = DevelopmentPKI(
+      options: .init(outputDirectory: directory, userName: "alice", sandboxNames: ["alpha"])
+    )
+    try pki.generate()
+
+    let checks: [(String, String)] = [
+      ("server", "sslserver"), ("client", "sslclient"), ("sandbox-alpha", "sslclient"),
+    ]
+    for (name, purpose) in checks {
+      let result = try Subprocess.run(
+        "openssl",
+        [
+          "verify", "-purpose", purpose, "-CAfile", "\(directory)/ca.pem",
+          "\(directory)/\(name).pem",
+        ]
+      )
+      #expect(result.status == 0, "\(name): \(result.output) \(result.error)")
+    }
+    // A client certificate must not pass as a server certificate.
+    let wrongPurpose = try Subprocess.run(
+      "openssl",
+      [
+        "verify", "-purpose", "sslserver", "-CAfile", "\(directory)/ca.pem",
+        "\(directory)/client.pem",
+      ]
+    )
+    #expect(wrongPurpose.status != 0)
+  }
+
+  @Test("names, units and SANs are where the gateway reads them")
+  func contents() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try DevelopmentPKI(
+      options: .init(
+        outputDirectory: directory,
+        serverNames: ["gateway.test", "127.0.0.1", "::1"],
+        userName: "alice",
+        sandboxNames: ["alpha", "beta"]
+      )
+    ).generate()
+
+    func text(_ name: String) throws -> String {
+      try Subprocess.run(
+        "openssl",
+        ["x509", "-noout", "-subject", "-ext", "subjectAltName", "-in", "\(directory)/\(name).pem"]
+      ).output
+    }
+    let server = try text("server")
+    #expect(server.contains("DNS:gateway.test"))
+    #expect(server.contains("IP Address:127.0.0.1"))
+    #expect(server.contains("IP Address:0:0:0:0:0:0:0:1"))
+    let client = try text("client")
+    #expect(client.contains("CN = alice"))
+    #expect(client.contains("OU = openshell-user"))
+    #expect(try text("sandbox-beta").contains("URI:openshell://sandbox/beta"))
+  }
+
+  @Test("keys are written mode 0600 and match their certificates")
+  func keys() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try DevelopmentPKI(options: .init(outputDirectory: directory, sandboxNames: ["a"])).generate()
+
+    for name in ["ca", "server", "client", "sandbox-a"] {
+      let attributes = try FileManager.default.attributesOfItem(
+        atPath: "\(directory)/\(name)-key.pem"
+      )
+      #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(name)-key.pem")
+      let fromKey = try Subprocess.run(
+        "openssl", ["pkey", "-pubout", "-in", "\(directory)/\(name)-key.pem"])
+      let fromCertificate = try Subprocess.run(
+        "openssl",
+        ["x509", "-noout", "-pubkey", "-in", "\(directory)/\(name).pem"]
+      )
+      #expect(fromKey.output == fromCertificate.output)
+    }
+  }
+
+  @Test("existing files are not overwritten without force")
+  func noOverwrite() throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let options = DevelopmentPKI.Options(outputDirectory: directory)
+    try DevelopmentPKI(options: options).generate()
+    let before = try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8)
+
+    #expect(throws: PKIError.self) { try DevelopmentPKI(options: options).generate() }
+    #expect(try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8) == before)
+
+    var forced = options
+    forced.force = true
+    try DevelopmentPKI(options: forced).generate()
+    #expect(try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8) != before)
+  }
+
+  @Test(
+    "a sandbox name that cannot be an identity is refused", arguments: ["", "a/b", ".x", "a b"])
+  func badSandboxName(name: String) throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    #expect(throws: PKIError.self) {
+      try DevelopmentPKI(options: .init(outputDirectory: directory, sandboxNames: [name]))
+        .generate()
+    }
+  }
+}
