@@ -14,12 +14,14 @@ let package = Package(
   products: [
     .library(name: "AuthCore", targets: ["AuthCore"]),
     .library(name: "Logging", targets: ["Logging"]),
+    .library(name: "OpenShellAPI", targets: ["OpenShellAPI"]),
   ],
   targets: [
     // MARK: - Pure Swift libraries
 
     .target(name: "Logging", swiftSettings: swiftSettings),
     .target(name: "AuthCore", swiftSettings: swiftSettings),
+    .target(name: "OpenShellAPI", swiftSettings: swiftSettings),
 
     // MARK: - C libraries from Debian's packages
 
@@ -43,6 +45,13 @@ let package = Package(
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
     // MARK: - Tests
+
+    .testTarget(
+      name: "OpenShellAPITests",
+      dependencies: ["OpenShellAPI"],
+      exclude: ["Python"],
+      swiftSettings: swiftSettings
+    ),
 
   ]
 )
