@@ -14,19 +14,23 @@ let package = Package(
   products: [
     .library(name: "AuthCore", targets: ["AuthCore"]),
     .library(name: "Logging", targets: ["Logging"]),
+    .library(name: "OpenShellAPI", targets: ["OpenShellAPI"]),
   ],
   targets: [
     // MARK: - Pure Swift libraries
 
     .target(name: "Logging", swiftSettings: swiftSettings),
     .target(name: "AuthCore", swiftSettings: swiftSettings),
+    .target(name: "OpenShellAPI", swiftSettings: swiftSettings),
     .target(name: "OpenShellCLI", swiftSettings: swiftSettings),
 
     // MARK: - The gateway
 
     .target(
       name: "OpenShellGateway",
-      dependencies: ["AuthCore", "Logging", "OpenShellCLI", "COpenSSL", "CSQLite"],
+      dependencies: [
+        "AuthCore", "Logging", "OpenShellAPI", "OpenShellCLI", "COpenSSL", "CSQLite",
+      ],
       swiftSettings: swiftSettings
     ),
 
@@ -65,7 +69,7 @@ let package = Package(
 
     .testTarget(
       name: "AuthCoreTests",
-      dependencies: ["AuthCore"],
+      dependencies: ["AuthCore", "OpenShellAPI"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -76,6 +80,12 @@ let package = Package(
     .testTarget(
       name: "OpenShellCLITests",
       dependencies: ["OpenShellCLI"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "OpenShellAPITests",
+      dependencies: ["OpenShellAPI"],
+      exclude: ["Python"],
       swiftSettings: swiftSettings
     ),
 
