@@ -55,6 +55,14 @@ let package = Package(
     ),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
+    // MARK: - The sandbox supervisor
+
+    .target(
+      name: "OpenShellSandbox",
+      dependencies: ["AuthCore", "Logging", "OpenShellAPI", "OpenShellCLI"],
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: - Examples
 
     .executableTarget(
@@ -75,6 +83,11 @@ let package = Package(
     .testTarget(
       name: "OpenShellGatewayTests",
       dependencies: ["OpenShellGateway", "AuthCore"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "OpenShellSandboxTests",
+      dependencies: ["OpenShellSandbox", "OpenShellAPI"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
