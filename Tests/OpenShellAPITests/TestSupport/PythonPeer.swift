@@ -97,8 +97,9 @@ enum PythonPeer {
   }
 
   private static func compileProtos() throws -> URL {
-    let output = FileManager.default.temporaryDirectory
-      .appendingPathComponent("openshell-api-tests-\(UUID().uuidString)")
+    // Under .build, replaced on every run, so test runs leave nothing behind in /tmp.
+    let output = packageRoot.appendingPathComponent(".build/openshell-api-tests/protoc")
+    try? FileManager.default.removeItem(at: output)
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
 
     let files =
