@@ -85,6 +85,17 @@ struct CrossCheckTests {
     #expect(Hex.encode(testCase.encodeExpected()) == Hex.encode(try pure.bytes(testCase.name)))
   }
 
+  @Test(
+    "every message Python wrote re-encodes to the same bytes, with either runtime's map order",
+    arguments: allCases
+  )
+  func reencodeIdentical(testCase: PeerCase) throws {
+    for encoded in [try python(), try PythonPeer.encodedPure.get()] {
+      let bytes = try encoded.bytes(testCase.name)
+      #expect(Hex.encode(try testCase.roundTrip(bytes)) == Hex.encode(bytes))
+    }
+  }
+
   @Test("the Python check reports a wrong value, so the cross-check can fail")
   func checkerCatchesMismatch() throws {
     var wrong = Fixtures.denialSummary()

@@ -86,4 +86,16 @@ struct UnknownFieldTests {
     #expect(decoded.unknownFields.bytes == Hex.decode("32036e6577"))
     #expect(decoded.serializedBytes() == wire)
   }
+
+  @Test("a message outside our subset passes every field through and still refuses bad input")
+  func outsideSubsetMessages() throws {
+    let wire = Hex.decode("0a0568656c6c6f 1001 1a03010203 210102030405060708")
+    let frame = try RelayFrame(serializedBytes: wire)
+    #expect(frame.unknownFields.bytes == wire)
+    #expect(frame.serializedBytes() == wire)
+
+    #expect(throws: ProtoDecodingError.self) {
+      _ = try SupervisorMessage(serializedBytes: Hex.decode("0a05686869"))
+    }
+  }
 }
