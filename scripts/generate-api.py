@@ -115,6 +115,8 @@ def proto_field(f, pkg):
 
 
 def wrap_comment(text, indent):
+    if "\n\n" in text:
+        return f"{indent}//\n".join(wrap_comment(p, indent) for p in text.split("\n\n"))
     words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(indent) + 3 + len(line) + 1 + len(word) > 100:
