@@ -96,6 +96,26 @@ struct CrossCheckTests {
     }
   }
 
+  @Test("the nesting limit is the one both Python runtimes enforce, map entries included")
+  func depthLimitMatchesPython() throws {
+    let keyOnly = Hex.decode("8202020a00")
+    let withValue = Hex.decode("8202021200")
+    let inputs: [String: [UInt8]] = [
+      "100 levels": nested(depth: 100),
+      "101 levels": nested(depth: 101),
+      "99 levels and a map entry": nested(depth: 99, innermost: keyOnly),
+      "100 levels and a map entry": nested(depth: 100, innermost: keyOnly),
+      "98 levels and a map value": nested(depth: 98, innermost: withValue),
+      "99 levels and a map value": nested(depth: 99, innermost: withValue),
+    ]
+    let swift = inputs.mapValues { bytes in (try? AllTypes(serializedBytes: bytes)) != nil }
+    #expect(swift.values.contains(true) && swift.values.contains(false))
+    for runtime in [nil, "python"] {
+      #expect(
+        try PythonPeer.accepts(inputs, runtime: runtime) == swift, "runtime \(runtime ?? "upb")")
+    }
+  }
+
   @Test("the Python check reports a wrong value, so the cross-check can fail")
   func checkerCatchesMismatch() throws {
     var wrong = Fixtures.denialSummary()

@@ -83,22 +83,6 @@ struct MalformedInputTests {
     }
   }
 
-  /// `innermost` wrapped in `depth` levels of field 17 (`child`).
-  private func nested(depth: Int, innermost: [UInt8] = []) -> [UInt8] {
-    var bytes = innermost
-    for _ in 0..<depth {
-      var wrapped = Hex.decode("8a01")
-      var length = bytes.count
-      while length >= 0x80 {
-        wrapped.append(UInt8(length & 0x7F) | 0x80)
-        length >>= 7
-      }
-      wrapped.append(UInt8(length))
-      bytes = wrapped + bytes
-    }
-    return bytes
-  }
-
   @Test("messages nested 100 deep decode")
   func depthLimitAllowed() throws {
     var message = try AllTypes(serializedBytes: nested(depth: ProtoLimits.maximumDepth))

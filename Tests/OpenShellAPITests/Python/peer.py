@@ -3,6 +3,9 @@
 
 Usage: peer.py <generated-dir> encode
            prints JSON {"cases": {name: hex}, "aux": {name: hex}}: every case encoded by Python.
+       peer.py <generated-dir> accepts
+           reads JSON {label: hex} on stdin and prints JSON {label: bool}: whether Python decodes
+           each as openshell.testing.AllTypes without error.
        peer.py <generated-dir> check
            reads JSON {name: hex} on stdin (bytes the Swift encoder wrote), decodes each with
            Python and compares it field by field with the case's expected message; prints JSON
@@ -346,6 +349,16 @@ def main():
             "cases": {name: serialize(build()).hex() for name, build in CASES.items()},
             "aux": {name: serialize(build()).hex() for name, build in AUX.items()},
         }))
+        return 0
+    if command == "accepts":
+        report = {}
+        for label, hex_bytes in json.load(sys.stdin).items():
+            try:
+                t.AllTypes.FromString(bytes.fromhex(hex_bytes))
+                report[label] = True
+            except Exception:  # noqa: BLE001 - any refusal counts as not accepted
+                report[label] = False
+        print(json.dumps(report))
         return 0
     if command == "check":
         report = {}

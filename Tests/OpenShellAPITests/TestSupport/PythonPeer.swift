@@ -86,6 +86,22 @@ enum PythonPeer {
     }
   }
 
+  /// Asks Python whether it decodes each input as `openshell.testing.AllTypes`.
+  ///
+  /// - Parameters:
+  ///   - inputs: Bytes by label.
+  ///   - runtime: `python` for the pure-Python runtime; the default (upb) when `nil`.
+  /// - Returns: Whether Python decoded each input without error, by label.
+  static func accepts(_ inputs: [String: [UInt8]], runtime: String? = nil) throws -> [String: Bool]
+  {
+    let directory = try generatedDirectory.get()
+    var command = ["python3", peerScript, directory.path, "accepts"]
+    if let runtime { command.insert("PROTOCOL_BUFFERS_PYTHON_IMPLEMENTATION=\(runtime)", at: 0) }
+    let input = try JSONSerialization.data(withJSONObject: inputs.mapValues(Hex.encode))
+    let output = try run(command, input: input)
+    return try JSONDecoder().decode([String: Bool].self, from: Data(output.utf8))
+  }
+
   /// Every `.proto` file under `directory`, relative to it.
   static func protoFiles(in directory: URL) -> [String] {
     let enumerator = FileManager.default.enumerator(atPath: directory.path)

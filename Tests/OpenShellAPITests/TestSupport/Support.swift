@@ -59,3 +59,19 @@ func fieldDifferences(_ actual: some Hashable, _ expected: some Hashable) -> [St
   }
   return differences
 }
+
+/// `innermost` wrapped in `depth` levels of field 17 (`child`).
+func nested(depth: Int, innermost: [UInt8] = []) -> [UInt8] {
+  var bytes = innermost
+  for _ in 0..<depth {
+    var wrapped = Hex.decode("8a01")
+    var length = bytes.count
+    while length >= 0x80 {
+      wrapped.append(UInt8(length & 0x7F) | 0x80)
+      length >>= 7
+    }
+    wrapped.append(UInt8(length))
+    bytes = wrapped + bytes
+  }
+  return bytes
+}
