@@ -116,6 +116,37 @@ struct CrossCheckTests {
     }
   }
 
+  @Test("input we refuse as malformed is refused by upb too, except where we are stricter")
+  func malformedMatchesPython() throws {
+    // Protobuf parsers treat a known field with a mismatched wire type, and a group on an unknown
+    // field, as unknown fields; our decoder refuses both on purpose.
+    let stricterByDesign: Set<ProtoDecodingError.Code> = [.wrongWireType, .groupNotSupported]
+    let inputs = Dictionary(
+      uniqueKeysWithValues: MalformedInputTests.cases.map { ($0.name, Hex.decode($0.hex)) }
+    )
+    let upb = try PythonPeer.accepts(inputs)
+    for testCase in MalformedInputTests.cases where !stricterByDesign.contains(testCase.code) {
+      #expect(upb[testCase.name] == false, "upb accepted \(testCase.name)")
+    }
+  }
+
+  @Test("edge-case UTF-8 that is valid is accepted by us and by both Python runtimes")
+  func validUTF8MatchesPython() throws {
+    let inputs: [String: [UInt8]] = [
+      "U+10FFFF": Hex.decode("7204f48fbfbf"),
+      "noncharacter U+FFFE": Hex.decode("7203efbfbe"),
+      "NUL": Hex.decode("720100"),
+      "U+0080": Hex.decode("7202c280"),
+      "U+FFFD": Hex.decode("7203efbfbd"),
+    ]
+    for (label, bytes) in inputs {
+      #expect(throws: Never.self, "\(label)") { _ = try AllTypes(serializedBytes: bytes) }
+    }
+    for runtime in [nil, "python"] {
+      #expect(try PythonPeer.accepts(inputs, runtime: runtime).values.allSatisfy { $0 })
+    }
+  }
+
   @Test("the Python check reports a wrong value, so the cross-check can fail")
   func checkerCatchesMismatch() throws {
     var wrong = Fixtures.denialSummary()
