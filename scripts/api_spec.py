@@ -152,7 +152,7 @@ oneof value | The value; `nil` when unset.
 1 ServiceStatus status | The gateway's health.
 2 string version | The gateway's version.
 """),
-    ("openshell.v1", "PolicyMergeOperation", "One incremental change to a policy. The full API makes this a oneof of six merge kinds; our subset models none of them, so every field is kept as unknown bytes and forwarded intact.", ""),
+    ("openshell.v1", "PolicyMergeOperation", "One incremental change to a policy, opaque to our subset.\n\nThe full API makes this a oneof of six merge kinds; our subset models none of them, so every field is kept as unknown bytes and forwarded intact.", ""),
     ("openshell.v1", "UpdateConfigRequest", "Changes a sandbox's or the gateway's policy or one setting.", """
 1 string name | The sandbox to change; empty with `global` set.
 2 openshell.sandbox.v1.SandboxPolicy policy | A whole new policy.

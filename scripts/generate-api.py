@@ -115,6 +115,8 @@ def proto_field(f, pkg):
 
 
 def wrap_comment(text, indent):
+    if "\n\n" in text:
+        return f"{indent}//\n".join(wrap_comment(p, indent) for p in text.split("\n\n"))
     words, lines, line = text.split(), [], ""
     for word in words:
         if line and len(indent) + 3 + len(line) + 1 + len(word) > 100:
@@ -130,7 +132,8 @@ def short_ref(ref, pkg):
     return ref.rsplit(".", 1)[1] if ref.startswith(pkg + ".") else ref
 
 
-def write_protos():
+def minimal_messages():
+    """Request and response types of RPCs outside our subset, by package, in RPC order."""
     minimal = {}
     for service, _, rpcs in SERVICES:
         spkg = service.rsplit(".", 1)[0]
@@ -138,8 +141,13 @@ def write_protos():
             for ref in (req, resp):
                 rpkg = ref.rsplit(".", 1)[0] if "." in ref else spkg
                 short = ref.rsplit(".", 1)[-1]
-                if msg_pkg.get(short) != rpkg:
+                if msg_pkg.get(short) != rpkg and short not in minimal.get(rpkg, []):
                     minimal.setdefault(rpkg, []).append(short)
+    return minimal
+
+
+def write_protos():
+    minimal = minimal_messages()
 
     for pkg, (path, _) in PACKAGES.items():
         out = [HEADER.replace("//", "//"), "//\n"]
@@ -211,7 +219,14 @@ def write_protos():
 # ---------------------------------------------------------------- Swift
 
 def swift_doc(text, indent):
-    return "".join(f"{indent}/// {l}\n" if l else f"{indent}///\n" for l in text.split("\n"))
+    out = []
+    for paragraph in text.split("\n"):
+        if not paragraph:
+            out.append(f"{indent}///\n")
+            continue
+        out += [line.replace(f"{indent}// ", f"{indent}/// ", 1)
+                for line in wrap_comment(paragraph, indent + " ").splitlines(keepends=True)]
+    return "".join(out)
 
 
 def swift_scalar(t, pkg):
@@ -225,7 +240,13 @@ def swift_scalar(t, pkg):
 
 
 def write_swift_messages():
-    for pkg, name, doc, text in MESSAGES:
+    outside = [
+        (pkg, name, f"Carries `{name}` for an RPC whose fields are outside our subset.\n\n"
+         "It models no field: everything a peer sends is kept in ``unknownFields``, checked for "
+         "well-formed protobuf while decoding, and written back unchanged.", "")
+        for pkg, names in minimal_messages().items() for name in names
+    ]
+    for pkg, name, doc, text in MESSAGES + outside:
         folder = PACKAGES[pkg][1]
         fields = parse_fields(text)
         props, decode, encode, extra = [], [], [], []

@@ -4,6 +4,11 @@
 /// peer's bytes. Once a key is added or removed the map no longer matches any wire order, and
 /// it is written sorted by key instead, so maps we build always encode the same way. Equality
 /// compares the entries only, as protobuf maps are unordered.
+///
+/// Keys must be `Comparable` for that sort, so `bool` keys are not supported; no map in the
+/// OpenShell subset uses them. String keys follow Swift's `String` equality, which treats
+/// canonically equivalent spellings (a precomposed `é` and `e` plus a combining accent) as one
+/// key, so a peer map holding both would keep only the later entry.
 public struct ProtoMap<Key: Hashable & Comparable & Sendable, Value: Hashable & Sendable>:
   Hashable, Sendable, ExpressibleByDictionaryLiteral
 {

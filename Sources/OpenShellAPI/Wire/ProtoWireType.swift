@@ -12,13 +12,3 @@ public enum ProtoWireType: UInt8, Hashable, Sendable {
   /// Four little-endian bytes: `fixed32`, `sfixed32` and `float`.
   case fixed32 = 5
 }
-
-/// Limits the decoder enforces on every message.
-public enum ProtoLimits {
-  /// The highest field number protobuf allows, `2^29 - 1`.
-  public static let maximumFieldNumber = 0x1FFF_FFFF
-
-  /// How many messages deep a decoder follows before refusing the input; 100, as protobuf's
-  /// own parsers do, so hostile input cannot exhaust the stack.
-  public static let maximumDepth = 100
-}

@@ -4,10 +4,11 @@
 /// value and all, in the order they arrived, so a message passing through is written back with
 /// the same bytes and a policy keeps its hash.
 ///
-/// Each run of unknown fields also remembers the number of the last known field read before it.
-/// The encoder writes the run right after the known fields up to that number, so a peer whose
-/// schema places a field between two of ours (field 7 of `NetworkEndpoint`, between our 6 and 8)
-/// gets its canonical bytes back unchanged. Unknown fields that arrived last are written last.
+/// Each unknown field also remembers the number of the last known field read before it, and the
+/// encoder writes it before the first known field numbered higher. A peer whose schema places a
+/// field between two of ours (field 7 of `NetworkEndpoint`, between our 6 and 8) so gets its
+/// canonical bytes back unchanged, and unknown fields that arrived last are written last. The
+/// position is only a layout hint: equality compares the bytes alone.
 public struct UnknownFields: Hashable, Sendable {
   /// One unknown field as it arrived.
   struct Chunk: Hashable, Sendable {
@@ -38,5 +39,15 @@ public struct UnknownFields: Hashable, Sendable {
 
   mutating func append(_ bytes: ArraySlice<UInt8>, after anchor: Int) {
     chunks.append(Chunk(anchor: anchor, bytes: Array(bytes)))
+  }
+
+  /// Whether both hold the same fields in the same order, wherever they would be written.
+  public static func == (lhs: Self, rhs: Self) -> Bool {
+    lhs.bytes == rhs.bytes
+  }
+
+  /// Hashes the fields' bytes.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(bytes)
   }
 }
