@@ -252,6 +252,28 @@ oneof value | The value; `nil` when unset.
 2 uint32 version | The policy version; the latest when 0.
 3 bool global | Whether to ask about the global policy.
 """),
+    ("openshell.v1", "GetSandboxPolicyStatusResponse", "How loading one policy version went.", """
+1 SandboxPolicyRevision revision | The version asked about.
+2 uint32 active_version | The version the sandbox last loaded; 0 when none has loaded.
+"""),
+    ("openshell.v1", "ListSandboxPoliciesRequest", "Asks for a page of a sandbox's policy versions.", """
+1 string name | The sandbox; ignored with `global` set.
+2 uint32 limit | How many versions at most.
+3 uint32 offset | How many of the newest versions to skip.
+4 bool global | Whether to list the global policy's versions.
+"""),
+    ("openshell.v1", "ListSandboxPoliciesResponse", "A page of policy versions, newest first.", """
+1 repeated SandboxPolicyRevision revisions | The versions.
+"""),
+    ("openshell.v1", "SandboxPolicyRevision", "One stored policy version and what became of it.", """
+1 uint32 version | The version, increasing per sandbox.
+2 string policy_hash | Hex SHA-256 of the serialized policy.
+3 PolicyStatus status | How loading it went.
+4 string load_error | Why it failed, when it did.
+5 int64 created_at_ms | When the gateway stored it, in milliseconds since the Unix epoch.
+6 int64 loaded_at_ms | When the sandbox reported it loaded, in milliseconds since the Unix epoch.
+7 openshell.sandbox.v1.SandboxPolicy policy | The policy itself, when asked for.
+"""),
     ("openshell.v1", "CreateSandboxRequest", "Asks for a new sandbox.", """
 1 SandboxSpec spec | What to run.
 2 string name | The sandbox's name; the gateway picks one when empty.

@@ -114,6 +114,10 @@ final class GatewayServiceTests {
     #expect(second.version == 2)
     let again = try await service.updateConfig(update, principal: sandboxPrincipal("alpha"))
     #expect(again.version == 2, "an identical policy keeps its version")
+    // A supervisor may name its sandbox by id; the binding still holds by name.
+    var byID = update
+    byID.name = try #require(try await store.sandbox(named: "alpha")?.id)
+    #expect(try await service.updateConfig(byID, principal: sandboxPrincipal("alpha")).version == 2)
 
     let file = "\(directory)/policy.bin"
     try Data(policy("b.test").serializedBytes()).write(to: URL(fileURLWithPath: file))
@@ -210,6 +214,17 @@ final class GatewayServiceTests {
     var get = GetSandboxRequest()
     get.name = "alpha"
     #expect(try await service.getSandbox(get, principal: admin).sandbox?.phase == .ready)
+
+    var status = GetSandboxPolicyStatusRequest()
+    status.name = "alpha"
+    let answer = try await service.getSandboxPolicyStatus(status, principal: admin)
+    #expect(answer.revision?.version == 1)
+    #expect(answer.revision?.status == .loaded)
+    #expect(answer.activeVersion == 1)
+    status.version = 3
+    await expectError(.notFound) {
+      _ = try await self.service.getSandboxPolicyStatus(status, principal: admin)
+    }
     report.version = 7
     await expectError(.notFound) {
       _ = try await self.service.reportPolicyStatus(report, principal: sandboxPrincipal("alpha"))

@@ -90,7 +90,7 @@ final class GatewayStoreTests {
     let report = { (version: UInt32, status: Int32) in
       try await store.reportPolicyStatus(
         scope: "s", version: version, status: status, loadError: "",
-        loadedStatus: 2, supersededStatus: 4
+        loadedStatus: 2, supersededStatus: 4, nowMs: 9
       )
     }
     #expect(try await report(1, 2))
@@ -98,6 +98,9 @@ final class GatewayStoreTests {
     #expect(try await report(9, 2) == false)
     #expect(try await store.policy(scope: "s", version: 1)?.status == 4)
     #expect(try await store.policy(scope: "s", version: 2)?.status == 2)
+    #expect(try await store.policy(scope: "s", version: 2)?.loadedAtMs == 9)
+    #expect(try await store.activePolicyVersion(scope: "s", loadedStatus: 2) == 2)
+    #expect(try await store.policies(scope: "s", limit: 10, offset: 0).map(\.version) == [2, 1])
   }
 
   @Test("each sandbox keeps at most its log capacity, newest lines last")

@@ -64,8 +64,12 @@ extension GatewayService {
     -> UpdateConfigResponse
   {
     if case .sandbox(let sandbox) = principal {
+      // A supervisor may name its sandbox by id; the binding is by name, so resolve first and
+      // validate against the stored name.
+      var view = Self.view(of: request)
+      if let row = try await store.sandbox(named: request.name) { view.name = row.name }
       do {
-        try validateSandboxCallerUpdate(Self.view(of: request), principal: sandbox)
+        try validateSandboxCallerUpdate(view, principal: sandbox)
       } catch let error as AuthError {
         throw error.rpcError
       }
@@ -181,7 +185,8 @@ extension GatewayService {
         status: request.status.rawValue,
         loadError: String(request.loadError.prefix(4096)),
         loadedStatus: PolicyStatus.loaded.rawValue,
-        supersededStatus: PolicyStatus.superseded.rawValue
+        supersededStatus: PolicyStatus.superseded.rawValue,
+        nowMs: nowMs()
       )
     }
     guard found else {
@@ -202,6 +207,62 @@ extension GatewayService {
       ]
     )
     return ReportPolicyStatusResponse()
+  }
+
+  /// `GetSandboxPolicyStatus`: one version of a sandbox's (or the global) policy, and the
+  /// version the sandbox last loaded.
+  public func getSandboxPolicyStatus(
+    _ request: GetSandboxPolicyStatusRequest,
+    principal: Principal
+  ) async throws -> GetSandboxPolicyStatusResponse {
+    let scope = try await policyScope(name: request.name, global: request.global)
+    let row =
+      request.version == 0
+      ? try await store.latestPolicy(scope: scope)
+      : try await store.policy(scope: scope, version: request.version)
+    guard let row else {
+      let which = request.version == 0 ? "any policy version" : "policy version \(request.version)"
+      throw RPCError.notFound(
+        "\(request.global ? "the global scope" : "sandbox '\(request.name)'") has no \(which)")
+    }
+    var response = GetSandboxPolicyStatusResponse()
+    response.revision = Self.revision(row, includePolicy: false)
+    response.activeVersion = try await store.activePolicyVersion(
+      scope: scope,
+      loadedStatus: PolicyStatus.loaded.rawValue
+    )
+    return response
+  }
+
+  /// `ListSandboxPolicies`: a page of policy versions, newest first, without the policies.
+  public func listSandboxPolicies(_ request: ListSandboxPoliciesRequest, principal: Principal)
+    async throws -> ListSandboxPoliciesResponse
+  {
+    let scope = try await policyScope(name: request.name, global: request.global)
+    let page = Self.page(limit: request.limit, offset: request.offset)
+    var response = ListSandboxPoliciesResponse()
+    response.revisions = try await store.policies(
+      scope: scope, limit: page.limit, offset: page.offset
+    )
+    .map { Self.revision($0, includePolicy: false) }
+    return response
+  }
+
+  private func policyScope(name: String, global: Bool) async throws -> String {
+    if global { return GatewayStore.globalScope }
+    return GatewayStore.sandboxScope(try await loadSandbox(name).row.name)
+  }
+
+  static func revision(_ row: PolicyRow, includePolicy: Bool) -> SandboxPolicyRevision {
+    var revision = SandboxPolicyRevision()
+    revision.version = row.version
+    revision.policyHash = row.hash
+    revision.status = PolicyStatus(rawValue: row.status)
+    revision.loadError = row.loadError
+    revision.createdAtMs = row.createdAtMs
+    revision.loadedAtMs = row.loadedAtMs
+    if includePolicy { revision.policy = try? SandboxPolicy(serializedBytes: row.policy) }
+    return revision
   }
 
   /// A revision that changes whenever the sandbox's effective config does.

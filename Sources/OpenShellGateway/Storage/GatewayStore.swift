@@ -42,7 +42,8 @@ public final class GatewayStore: Sendable {
     CREATE TABLE IF NOT EXISTS policies (
       scope TEXT NOT NULL, version INTEGER NOT NULL, policy BLOB NOT NULL,
       hash TEXT NOT NULL, status INTEGER NOT NULL, load_error TEXT NOT NULL DEFAULT '',
-      created_at_ms INTEGER NOT NULL, PRIMARY KEY (scope, version));
+      created_at_ms INTEGER NOT NULL, loaded_at_ms INTEGER NOT NULL DEFAULT 0,
+      PRIMARY KEY (scope, version));
     CREATE TABLE IF NOT EXISTS settings (
       scope TEXT NOT NULL, key TEXT NOT NULL, value BLOB NOT NULL,
       PRIMARY KEY (scope, key));
@@ -94,6 +95,8 @@ public struct PolicyRow: Hashable, Sendable {
   public var loadError: String
   /// When this version was stored, in milliseconds since 1970.
   public var createdAtMs: Int64
+  /// When the sandbox reported it loaded, in milliseconds since 1970; 0 until then.
+  public var loadedAtMs: Int64
 }
 
 /// One stored log line.
@@ -376,12 +379,20 @@ extension GatewayStore {
     status: Int32,
     loadError: String,
     loadedStatus: Int32,
-    supersededStatus: Int32
+    supersededStatus: Int32,
+    nowMs: Int64
   ) async throws(StorageError) -> Bool {
     try await database.transaction { connection throws(StorageError) in
       try connection.query(
-        "UPDATE policies SET status = ?, load_error = ? WHERE scope = ? AND version = ?",
-        [.integer(Int64(status)), .text(loadError), .text(scope), .integer(Int64(version))]
+        """
+        UPDATE policies SET status = ?, load_error = ?,
+          loaded_at_ms = CASE WHEN ? THEN ? ELSE loaded_at_ms END
+        WHERE scope = ? AND version = ?
+        """,
+        [
+          .integer(Int64(status)), .text(loadError), .integer(status == loadedStatus ? 1 : 0),
+          .integer(nowMs), .text(scope), .integer(Int64(version)),
+        ]
       )
       guard connection.changes > 0 else { return false }
       if status == loadedStatus {
@@ -397,8 +408,33 @@ extension GatewayStore {
     }
   }
 
+  /// Policy versions of `scope`, newest first.
+  public func policies(scope: String, limit: Int, offset: Int) async throws(StorageError)
+    -> [PolicyRow]
+  {
+    try await database.run { connection throws(StorageError) in
+      try connection.query(
+        "\(Self.policyColumns) WHERE scope = ? ORDER BY version DESC LIMIT ? OFFSET ?",
+        [.text(scope), .integer(Int64(limit)), .integer(Int64(offset))]
+      ).map(Self.policyRow)
+    }
+  }
+
+  /// The newest version of `scope` whose status is `loadedStatus`, or 0.
+  public func activePolicyVersion(scope: String, loadedStatus: Int32) async throws(StorageError)
+    -> UInt32
+  {
+    try await database.run { connection throws(StorageError) in
+      let rows = try connection.query(
+        "SELECT COALESCE(MAX(version), 0) FROM policies WHERE scope = ? AND status = ?",
+        [.text(scope), .integer(Int64(loadedStatus))]
+      )
+      return UInt32(truncatingIfNeeded: rows.first?.integer(0) ?? 0)
+    }
+  }
+
   private static let policyColumns =
-    "SELECT version, policy, hash, status, load_error, created_at_ms FROM policies"
+    "SELECT version, policy, hash, status, load_error, created_at_ms, loaded_at_ms FROM policies"
 
   private static func latestPolicy(_ scope: String, _ connection: Connection) throws(StorageError)
     -> PolicyRow?
@@ -416,7 +452,8 @@ extension GatewayStore {
       hash: row.text(2),
       status: Int32(truncatingIfNeeded: row.integer(3)),
       loadError: row.text(4),
-      createdAtMs: row.integer(5)
+      createdAtMs: row.integer(5),
+      loadedAtMs: row.integer(6)
     )
   }
 }
