@@ -93,7 +93,11 @@ public struct SupervisorConfiguration: Sendable {
 
     let levelText = options.value("log-level") ?? "info"
     guard let level = Logger.Level(name: levelText) else {
-      throw CommandLineError(code: .invalidValue, message: "--log-level '\(levelText)' is not a level")
+      throw CommandLineError(
+        code: .invalidValue,
+        message: "--log-level '\(levelText)' is not one of trace, debug, info, notice, warning, "
+          + "error, critical"
+      )
     }
     logLevel = level
     let pollText = options.value("poll-interval") ?? "5"

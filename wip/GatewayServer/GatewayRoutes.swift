@@ -47,6 +47,7 @@ struct GatewayRoutes {
     unary(&router, OpenShellMethods.updateConfig, s.updateConfig)
     unary(&router, OpenShellMethods.reportPolicyStatus, s.reportPolicyStatus)
     unary(&router, OpenShellMethods.getSandboxPolicyStatus, s.getSandboxPolicyStatus)
+    unary(&router, OpenShellMethods.listSandboxPolicies, s.listSandboxPolicies)
 
     unary(&router, OpenShellMethods.getSandboxLogs, s.getSandboxLogs)
     router.registerClientStreaming(
