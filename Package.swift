@@ -14,12 +14,18 @@ let package = Package(
   products: [
     .library(name: "AuthCore", targets: ["AuthCore"]),
     .library(name: "Logging", targets: ["Logging"]),
+    .library(name: "OIDC", targets: ["OIDC"]),
   ],
   targets: [
     // MARK: - Pure Swift libraries
 
     .target(name: "Logging", swiftSettings: swiftSettings),
     .target(name: "AuthCore", swiftSettings: swiftSettings),
+    .target(
+      name: "OIDC",
+      dependencies: ["AuthCore", "Logging", "COpenSSL", "CJWT", "CCurl"],
+      swiftSettings: swiftSettings
+    ),
 
     // MARK: - C libraries from Debian's packages
 
@@ -44,5 +50,11 @@ let package = Package(
 
     // MARK: - Tests
 
+    .testTarget(
+      name: "OIDCTests",
+      dependencies: ["OIDC", "AuthCore", "Logging"],
+      resources: [.copy("TestSupport/issuer.py")],
+      swiftSettings: swiftSettings
+    ),
   ]
 )
