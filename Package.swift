@@ -27,6 +27,15 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    // MARK: - Benchmarks
+
+    .executableTarget(
+      name: "oidc-bench",
+      dependencies: ["OIDC", "AuthCore"],
+      path: "Benchmarks/OIDCBench",
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: - C libraries from Debian's packages
 
     .systemLibrary(

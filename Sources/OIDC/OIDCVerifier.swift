@@ -154,8 +154,11 @@ public final class OIDCVerifier: TokenVerifier, Sendable {
       throw Refusal("token too large", detail: "token of \(text.utf8.count) bytes")
     }
     let digest = tokenCache.isEnabled ? VerifiedTokenCache.Digest(of: text) : nil
-    if let digest,
-      let identity = tokenCache.lookup(digest, now: configuration.clock.secondsSince1970)
+    let started = configuration.clock.secondsSince1970
+    // A remembered token answers only while its key set is still trusted, so an outage past
+    // the grace period refuses cached tokens exactly as it refuses new ones.
+    if let digest, let identity = tokenCache.lookup(digest, now: started),
+      keyStore.readiness(now: started).canVerify
     {
       return identity
     }

@@ -1,8 +1,9 @@
 import AuthCore
 import Foundation
 import Logging
-import OIDC
 import Testing
+
+@testable import OIDC
 
 @Suite("Key cache, refresh and outages")
 struct KeyCacheTests {
@@ -143,6 +144,27 @@ struct KeyCacheTests {
       token: issuer.mint(claims: issuer.claims(now: clock.secondsSince1970)))
     #expect(verifier.readiness == .ready)
     #expect(logs.records.contains { $0.level == .info && $0.message.contains("again") })
+  }
+
+  @Test("a remembered token is refused once its keys are past the grace period")
+  func cachedTokenAfterGrace() async throws {
+    let issuer = try TestIssuer()
+    let clock = ManualClock()
+    let verifier = try makeVerifier(for: issuer, clock: clock) {
+      $0.keys.cacheTTL = 600
+      $0.keys.gracePeriod = 600
+    }
+    var claims = issuer.claims(now: clock.secondsSince1970)
+    claims["exp"] = Int(clock.secondsSince1970) + 100_000
+    let token = try issuer.mint(claims: claims)
+    _ = try await verifier.verify(token: token)
+    #expect(verifier.cachedIdentity(for: token) != nil)
+    try issuer.setDown(true)
+
+    clock.advance(by: 1201)
+    let error = try #require(await authError { try await verifier.verify(token: token) })
+
+    #expect(error.code == .unavailable)
   }
 
   @Test("started with the issuer down, calls are unavailable until keys load")
