@@ -60,7 +60,8 @@ extension OIDCVerifier.Configuration {
     /// A dot-separated path to the roles; defaults to `realm_access.roles` (Keycloak).
     ///
     /// Use `roles` for Microsoft Entra ID and `groups` for Okta. The value may be an array of
-    /// strings or a single string; anything else, or nothing, gives no roles.
+    /// strings (non-string elements are skipped) or one string, split on spaces like a
+    /// `scope` claim; anything else, or nothing, gives no roles.
     public var rolesPath: String
 
     /// A dot-separated path to the scopes; empty, the default, turns scopes off.

@@ -10,7 +10,7 @@ struct SignatureTests {
     arguments: [
       ("rsa", "RS256"), ("rsa", "RS384"), ("rsa", "RS512"),
       ("rsa", "PS256"), ("rsa", "PS384"), ("rsa", "PS512"),
-      ("ec256", "ES256"), ("ec384", "ES384"),
+      ("ec256", "ES256"), ("ec384", "ES384"), ("ec521", "ES512"),
     ])
   func validToken(key: String, alg: String) async throws {
     let issuer = try TestIssuer()
@@ -93,6 +93,21 @@ struct SignatureTests {
     let error = try #require(await authError { try await verifier.verify(token: token) })
 
     #expect(error.message == "token algorithm does not match its key")
+  }
+
+  @Test("a key whose JWK names an alg accepts only that alg")
+  func pinnedAlgorithm() async throws {
+    let issuer = try TestIssuer()
+    let clock = ManualClock()
+    let verifier = try makeVerifier(for: issuer, clock: clock)
+    let claims = issuer.claims(now: clock.secondsSince1970)
+
+    _ = try await verifier.verify(token: issuer.mint(key: "rsa-ps", alg: "PS256", claims: claims))
+    for alg in ["RS256", "PS384"] {
+      let token = try issuer.mint(key: "rsa-ps", alg: alg, claims: claims)
+      let error = try #require(await authError { try await verifier.verify(token: token) })
+      #expect(error.message == "token algorithm does not match its key")
+    }
   }
 
   @Test("a token without kid is refused")

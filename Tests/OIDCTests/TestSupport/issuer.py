@@ -96,6 +96,8 @@ class Issuer:
             "rsa": Key("rsa", "rsa-1"),
             "ec256": Key("ec256", "ec256-1", pin="ES256"),
             "ec384": Key("ec384", "ec384-1"),
+            "ec521": Key("ec521", "ec521-1", pin="ES512"),
+            "rsa-ps": Key("rsa", "rsa-ps-1", pin="PS256"),
             "stray": Key("rsa", "stray-1", published=False),
         }
         self.retired = []
