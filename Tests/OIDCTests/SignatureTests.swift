@@ -62,6 +62,21 @@ struct SignatureTests {
     #expect(error.message == "unsupported token algorithm")
   }
 
+  @Test("a header naming alg twice cannot smuggle HS256 past the algorithm check")
+  func duplicateAlgorithm() async throws {
+    let issuer = try TestIssuer()
+    let clock = ManualClock()
+    let verifier = try makeVerifier(for: issuer, clock: clock)
+    let token =
+      try issuer.command([
+        "cmd": "duplicate_alg", "key": "rsa", "claims": issuer.claims(now: clock.secondsSince1970),
+      ])["token"] as! String
+
+    let error = try #require(await authError { try await verifier.verify(token: token) })
+
+    #expect(error.code == .unauthenticated)
+  }
+
   @Test("a token signed by a key the issuer does not publish is refused")
   func strayKey() async throws {
     let issuer = try TestIssuer()

@@ -50,7 +50,9 @@ enum SignatureCheck {
         detail: "libjwt refused the token (errno \(status)): \(openSSLDetail)")
     }
     // Checked again after decoding: the algorithm libjwt actually used must be the one we
-    // chose, whatever its header parsing made of the token.
+    // chose. The parsers can disagree: with `alg` twice in the header, JSONDecoder keeps the
+    // first and jansson (inside libjwt) the last, so `RS256` then `HS256` would otherwise
+    // pass as an HMAC keyed with our PEM. A test forges exactly that token.
     guard jwt_get_alg(jwt) == expected else {
       throw Refusal(
         "invalid token signature", detail: "libjwt verified under a different algorithm")

@@ -13,6 +13,8 @@ command and gets exactly one JSON line back on stdout:
       removes the entry. -> {"token": "..."}
   {"cmd": "hs256_with_public_key", "key": "rsa", "claims": {...}}
       an HS256 token whose HMAC secret is the key's public PEM -> {"token": "..."}
+  {"cmd": "duplicate_alg", "key": "rsa", "claims": {...}}
+      a header with alg twice (RS256, then HS256), HMAC-signed with the public PEM
   {"cmd": "unsigned", "claims": {...}, "signature": "..."}
       an alg "none" token with the given signature segment -> {"token": "..."}
   {"cmd": "rotate", "key": "rsa", "keep_old": false}
@@ -144,6 +146,17 @@ class Issuer:
             signing_input = f"{header}.{payload}".encode()
             signature = hmac.new(key.public_pem(), signing_input, hashlib.sha256).digest()
             return {"token": f"{header}.{payload}.{b64url(signature)}"}
+        if name == "duplicate_alg":
+            # Two alg entries: a parser that keeps the first sees RS256, one that keeps the
+            # last (jansson, inside libjwt) sees HS256 and checks an HMAC keyed with the PEM.
+            key = self.keys[command["key"]]
+            header = b64url(
+                ('{"alg":"RS256","kid":"%s","alg":"HS256"}' % key.kid).encode()
+            )
+            payload = b64url(json.dumps(command["claims"]).encode())
+            signing_input = f"{header}.{payload}".encode()
+            signature = hmac.new(key.public_pem(), signing_input, hashlib.sha256).digest()
+            return {"token": f"{header}.{payload}.{b64url(signature)}"}
         if name == "unsigned":
             header = b64url(json.dumps({"alg": "none", "typ": "JWT", "kid": "rsa-1"}).encode())
             payload = b64url(json.dumps(command["claims"]).encode())
@@ -217,11 +230,10 @@ def main():
     parser.add_argument("--cert")
     parser.add_argument("--key")
     parser.add_argument("--plain", action="store_true")
-    parser.add_argument("--host", default="127.0.0.1")
     args = parser.parse_args()
 
     issuer = Issuer()
-    server = ThreadingHTTPServer((args.host, 0), make_handler(issuer))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), make_handler(issuer))
     server.daemon_threads = True
     scheme = "http"
     if not args.plain:
