@@ -18,6 +18,7 @@ struct DiscoveryTests {
     let error = try #require(await authError { try await verifier.verify(token: token) })
 
     #expect(error.code == .unavailable)
+    #expect(error.cause?.contains("https://other.example.com") == true)
     #expect(try issuer.hits().jwks == 0)
     let warning = try #require(logs.records.first { $0.level == .warning })
     #expect(warning.metadata["oidc.error"]?.contains("is not") == true)

@@ -24,6 +24,8 @@ final class KeyStore: Sendable {
     var failures = 0
     /// Whether the current outage was already reported at warning level.
     var outageLogged = false
+    /// Why the last refresh failed, for the cause of UNAVAILABLE errors.
+    var lastFailure: String?
   }
 
   /// What a lookup does next, decided under the lock.
@@ -31,7 +33,7 @@ final class KeyStore: Sendable {
     case use(VerificationKey)
     case wait(Task<KeySet, any Error>)
     case unknownKey
-    case unavailable(String)
+    case unavailable(String, cause: String?)
   }
 
   private let state = Mutex(State())
@@ -70,8 +72,8 @@ final class KeyStore: Sendable {
       case .unknownKey:
         throw Refusal(
           "token signed by an unknown key", detail: "kid \(keyID.prefix(64)) is not published")
-      case .unavailable(let reason):
-        throw AuthError.unavailable(reason)
+      case .unavailable(let reason, let cause):
+        throw AuthError.unavailable(reason, cause: cause)
       case .wait(let refresh):
         // A second pass after a refresh never starts another: a failed refresh pushed
         // nextAttemptAt forward, a successful one holds the newest set.
@@ -110,7 +112,8 @@ final class KeyStore: Sendable {
       return .unknownKey
     }
     return .unavailable(
-      state.keySet == nil ? "signing keys not loaded yet" : "signing keys expired")
+      state.keySet == nil ? "signing keys not loaded yet" : "signing keys expired",
+      cause: state.lastFailure)
   }
 
   private func startRefresh(_ state: inout State) -> Task<KeySet, any Error> {
@@ -162,6 +165,7 @@ final class KeyStore: Sendable {
         state.refresh = nil
         state.failures = 0
         state.outageLogged = false
+        state.lastFailure = nil
         state.nextAttemptAt = now + policy.minimumRefreshInterval
         return (removed ?? false, recovered)
       }
@@ -186,6 +190,7 @@ final class KeyStore: Sendable {
         state.nextAttemptAt = now + delay
         let first = !state.outageLogged
         state.outageLogged = true
+        state.lastFailure = "\(error)"
         return (first, delay)
       }
       let metadata = ["oidc.error": "\(error)", "oidc.retry_in": "\(delay)"]
