@@ -53,6 +53,20 @@ struct DiscoveryTests {
     #expect(warning.metadata["oidc.error"]?.contains("larger than") == true)
   }
 
+  @Test("a fetch that outlasts its timeout leaves the verifier unavailable")
+  func fetchTimeout() async throws {
+    let issuer = try TestIssuer()
+    try issuer.command(["cmd": "stall", "seconds": 5])
+    let clock = ManualClock()
+    let verifier = try makeVerifier(for: issuer, clock: clock) { $0.fetch.timeout = 0.5 }
+    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+
+    let error = try #require(await authError { try await verifier.verify(token: token) })
+
+    #expect(error.code == .unavailable)
+    #expect(error.cause?.lowercased().contains("timed out") == true)
+  }
+
   @Test("an issuer whose certificate the trust store does not know is unavailable")
   func untrustedCertificate() async throws {
     let issuer = try TestIssuer()

@@ -20,6 +20,7 @@ command and gets exactly one JSON line back on stdout:
   {"cmd": "rotate", "key": "rsa", "keep_old": false}
       replaces the named key with a new one under a new kid -> {"kid": "..."}
   {"cmd": "stats"} -> {"discovery": n, "jwks": n}
+  {"cmd": "stall", "seconds": 5}: wait that long before answering each request
   {"cmd": "down"} / {"cmd": "up"}: answer 503 to everything / serve again -> {}
   {"cmd": "configure", "advertised_issuer": "...", "jwks_uri": "..."}: lie in discovery
   {"cmd": "kid", "key": "rsa"} -> {"kid": "..."}
@@ -35,6 +36,7 @@ import json
 import ssl
 import sys
 import threading
+import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import jwt
@@ -106,6 +108,7 @@ class Issuer:
         self.generation = 1
         self.hits = {"discovery": 0, "jwks": 0}
         self.down = False
+        self.stall = 0
         self.advertised_issuer = None
         self.jwks_uri = None
         self.base_url = None
@@ -175,6 +178,9 @@ class Issuer:
         if name == "stats":
             with self.lock:
                 return dict(self.hits)
+        if name == "stall":
+            self.stall = command.get("seconds", 0)
+            return {}
         if name == "down":
             self.down = True
             return {}
@@ -192,6 +198,8 @@ class Issuer:
 def make_handler(issuer: Issuer):
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self):
+            if issuer.stall:
+                time.sleep(issuer.stall)
             if issuer.down:
                 self._send(503, {"error": "down for the test"})
                 return
