@@ -54,6 +54,23 @@ struct KeyCacheTests {
     #expect(try issuer.hits().jwks == 2)
   }
 
+  @Test("with no refresh interval, an unknown kid costs one refresh and is unauthenticated")
+  func unknownKidWithoutInterval() async throws {
+    let issuer = try TestIssuer()
+    let clock = ManualClock()
+    let verifier = try makeVerifier(for: issuer, clock: clock) {
+      $0.keys.minimumRefreshInterval = 0
+    }
+    let claims = issuer.claims(now: clock.secondsSince1970)
+    _ = try await verifier.verify(token: issuer.mint(claims: claims))
+
+    let token = try issuer.mint(claims: claims, header: ["kid": "made-up"])
+    let error = try #require(await authError { try await verifier.verify(token: token) })
+
+    #expect(error.code == .unauthenticated)
+    #expect(try issuer.hits().jwks == 2)
+  }
+
   @Test("concurrent misses on a new kid share one refresh")
   func singleFlight() async throws {
     let issuer = try TestIssuer()

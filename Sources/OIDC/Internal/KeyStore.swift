@@ -62,10 +62,12 @@ final class KeyStore: Sendable {
   /// - Throws: ``Refusal`` for a `kid` the issuer does not publish; ``AuthError`` with
   ///   UNAVAILABLE when no usable key set can be had.
   func key(for keyID: String) async throws -> VerificationKey {
-    var waited = false
+    var mayRefresh = true
     while true {
       let now = clock.secondsSince1970
-      let step = state.withLock { state in plan(keyID: keyID, now: now, state: &state) }
+      let step = state.withLock { state in
+        plan(keyID: keyID, now: now, mayRefresh: mayRefresh, state: &state)
+      }
       switch step {
       case .use(let key):
         return key
@@ -75,20 +77,18 @@ final class KeyStore: Sendable {
       case .unavailable(let reason, let cause):
         throw AuthError.unavailable(reason, cause: cause)
       case .wait(let refresh):
-        // A second pass after a refresh never starts another: a failed refresh pushed
-        // nextAttemptAt forward, a successful one holds the newest set.
-        if waited { throw AuthError.unavailable("signing keys cannot be fetched") }
-        waited = true
         if let keySet = try? await refresh.value, let key = keySet.keys[keyID] {
           return key
         }
+        // One refresh per lookup: the second pass decides from what that refresh left.
+        mayRefresh = false
       }
     }
   }
 
   /// Decides a lookup; a pure function of the state and the time, apart from starting
-  /// a refresh task.
-  private func plan(keyID: String, now: Double, state: inout State) -> Step {
+  /// a refresh task. With `mayRefresh` false it neither starts nor joins one.
+  private func plan(keyID: String, now: Double, mayRefresh: Bool, state: inout State) -> Step {
     let usable = state.keySet.flatMap { keySet in
       now < keySet.fetchedAt + policy.cacheTTL + policy.gracePeriod ? keySet : nil
     }
@@ -102,10 +102,10 @@ final class KeyStore: Sendable {
       }
       return .use(key)
     }
-    if let refresh = state.refresh {
+    if mayRefresh, let refresh = state.refresh {
       return .wait(refresh)
     }
-    if now >= state.nextAttemptAt {
+    if mayRefresh, now >= state.nextAttemptAt {
       return .wait(startRefresh(&state))
     }
     if usable != nil {
