@@ -74,6 +74,10 @@ struct TestCertificates: Sendable {
     guard process.terminationStatus == 0 else {
       throw TestSupportError("openssl exited with \(process.terminationStatus)")
     }
+    // Keys and certificates live as long as the test process; remove them when it exits.
+    atexit {
+      try? FileManager.default.removeItem(atPath: TestCertificates.shared.directory)
+    }
     return TestCertificates(directory: directory)
   }
 }
