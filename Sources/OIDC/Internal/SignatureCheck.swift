@@ -33,6 +33,11 @@ enum SignatureCheck {
     }
   }
 
+  // Known cost: libjwt 1.10 takes the key as PEM and parses it again on every call, and
+  // under OpenSSL 3.0 that decode, not the signature, dominates (RS256 and ES256 verify at
+  // about a fifth of PyJWT's rate cold; see Benchmarks/README.md). The verified-token cache
+  // hides it for repeated tokens; removing it means checking RS and ES with the EVP_PKEY we
+  // already hold, as PS does, instead of through libjwt.
   private static func verifyWithLibJWT(
     _ token: CompactToken, key: VerificationKey, expected: jwt_alg_t
   ) throws {
