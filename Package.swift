@@ -15,6 +15,7 @@ let package = Package(
     .library(name: "AuthCore", targets: ["AuthCore"]),
     .library(name: "Logging", targets: ["Logging"]),
     .library(name: "OpenShellAPI", targets: ["OpenShellAPI"]),
+    .library(name: "OIDC", targets: ["OIDC"]),
   ],
   targets: [
     // MARK: - Pure Swift libraries
@@ -24,6 +25,14 @@ let package = Package(
     .target(name: "OpenShellAPI", swiftSettings: swiftSettings),
     .target(name: "OpenShellCLI", swiftSettings: swiftSettings),
 
+    // MARK: - OIDC
+
+    .target(
+      name: "OIDC",
+      dependencies: ["AuthCore", "Logging", "COpenSSL", "CJWT", "CCurl"],
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: - The gateway
 
     .target(
@@ -31,6 +40,33 @@ let package = Package(
       dependencies: [
         "AuthCore", "Logging", "OpenShellAPI", "OpenShellCLI", "COpenSSL", "CSQLite",
       ],
+      swiftSettings: swiftSettings
+    ),
+
+    // MARK: - The sandbox supervisor
+
+    .target(
+      name: "OpenShellSandbox",
+      dependencies: ["AuthCore", "Logging", "OpenShellAPI", "OpenShellCLI"],
+      swiftSettings: swiftSettings
+    ),
+
+    // MARK: - Examples
+
+    .executableTarget(
+      name: "AuthDecisionDemo",
+      dependencies: ["AuthCore"],
+      path: "Examples/AuthDecisionDemo",
+      exclude: ["README.md"],
+      swiftSettings: swiftSettings
+    ),
+
+    // MARK: - Benchmarks
+
+    .executableTarget(
+      name: "oidc-bench",
+      dependencies: ["OIDC", "AuthCore"],
+      path: "Benchmarks/OIDCBench",
       swiftSettings: swiftSettings
     ),
 
@@ -55,29 +91,23 @@ let package = Package(
     ),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
 
-    // MARK: - The sandbox supervisor
-
-    .target(
-      name: "OpenShellSandbox",
-      dependencies: ["AuthCore", "Logging", "OpenShellAPI", "OpenShellCLI"],
-      swiftSettings: swiftSettings
-    ),
-
-    // MARK: - Examples
-
-    .executableTarget(
-      name: "AuthDecisionDemo",
-      dependencies: ["AuthCore"],
-      path: "Examples/AuthDecisionDemo",
-      exclude: ["README.md"],
-      swiftSettings: swiftSettings
-    ),
-
     // MARK: - Tests
 
     .testTarget(
       name: "AuthCoreTests",
       dependencies: ["AuthCore", "OpenShellAPI"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "OpenShellAPITests",
+      dependencies: ["OpenShellAPI"],
+      exclude: ["Python"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "OIDCTests",
+      dependencies: ["OIDC", "AuthCore", "Logging"],
+      resources: [.copy("TestSupport/issuer.py")],
       swiftSettings: swiftSettings
     ),
     .testTarget(
@@ -95,12 +125,5 @@ let package = Package(
       dependencies: ["OpenShellCLI"],
       swiftSettings: swiftSettings
     ),
-    .testTarget(
-      name: "OpenShellAPITests",
-      dependencies: ["OpenShellAPI"],
-      exclude: ["Python"],
-      swiftSettings: swiftSettings
-    ),
-
   ]
 )

@@ -1,0 +1,80 @@
+internal import CJWT
+internal import COpenSSL
+
+/// Checks a token's signature with the one key its `kid` named, under the one algorithm
+/// that key allows and the header asked for.
+enum SignatureCheck {
+  /// Picks the algorithm: the header's `alg` must be one the key allows.
+  ///
+  /// This runs before any library sees the token, so libjwt never gets to choose the
+  /// algorithm from the header (the HS256-with-a-public-key confusion).
+  static func algorithm(for token: CompactToken, key: VerificationKey) throws -> JWSAlgorithm {
+    guard let algorithm = JWSAlgorithm(rawValue: token.algorithmName) else {
+      throw Refusal(
+        "unsupported token algorithm",
+        detail: "alg \(token.algorithmName.prefix(16)) is refused")
+    }
+    guard key.algorithms.contains(algorithm) else {
+      throw Refusal(
+        "token algorithm does not match its key",
+        detail: "alg \(algorithm.rawValue) is not allowed for key \(key.keyID)")
+    }
+    return algorithm
+  }
+
+  /// Verifies the signature.
+  ///
+  /// - Throws: ``Refusal`` when it does not verify.
+  static func verify(_ token: CompactToken, key: VerificationKey, algorithm: JWSAlgorithm) throws {
+    if let expected = algorithm.libjwtAlgorithm {
+      try verifyWithLibJWT(token, key: key, expected: expected)
+    } else {
+      try verifyPSS(token, key: key, algorithm: algorithm)
+    }
+  }
+
+  // Known cost: libjwt 1.10 takes the key as PEM and parses it again on every call, and
+  // under OpenSSL 3.0 that decode, not the signature, dominates (RS256 and ES256 verify at
+  // about a fifth of PyJWT's rate cold; see Benchmarks/README.md). The verified-token cache
+  // hides it for repeated tokens; removing it means checking RS and ES with the EVP_PKEY we
+  // already hold, as PS does, instead of through libjwt.
+  private static func verifyWithLibJWT(
+    _ token: CompactToken, key: VerificationKey, expected: jwt_alg_t
+  ) throws {
+    var jwt: OpaquePointer?
+    let status = key.pem.withUnsafeBufferPointer { pem in
+      jwt_decode(&jwt, token.text, pem.baseAddress, Int32(pem.count))
+    }
+    defer { jwt_free(jwt) }
+    // libjwt leaves OpenSSL errors behind on a bad signature; clear them so they are not
+    // blamed on the next key built on this thread.
+    let openSSLDetail = VerificationKey.drainErrors()
+    guard status == 0, let jwt else {
+      throw Refusal(
+        "invalid token signature",
+        detail: "libjwt refused the token (errno \(status)): \(openSSLDetail)")
+    }
+    // Checked again after decoding: the algorithm libjwt actually used must be the one we
+    // chose. The parsers can disagree: with `alg` twice in the header, JSONDecoder keeps the
+    // first and jansson (inside libjwt) the last, so `RS256` then `HS256` would otherwise
+    // pass as an HMAC keyed with our PEM. A test forges exactly that token.
+    guard jwt_get_alg(jwt) == expected else {
+      throw Refusal(
+        "invalid token signature", detail: "libjwt verified under a different algorithm")
+    }
+  }
+
+  private static func verifyPSS(
+    _ token: CompactToken, key: VerificationKey, algorithm: JWSAlgorithm
+  ) throws {
+    let input = Array(token.signingInput.utf8)
+    let result = COpenSSL_oidc_verify_rsa_pss(
+      key.key, algorithm.digestName, input, input.count, token.signature, token.signature.count)
+    let openSSLDetail = VerificationKey.drainErrors()
+    guard result == 1 else {
+      throw Refusal(
+        "invalid token signature",
+        detail: "RSA-PSS check failed (\(result)): \(openSSLDetail)")
+    }
+  }
+}
