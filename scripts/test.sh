@@ -9,7 +9,7 @@ cd "$here"
 
 echo "test: swift format lint"
 lint_paths=(Package.swift)
-for dir in Sources Tests Examples; do [ -d "$dir" ] && lint_paths+=("$dir"); done
+for dir in Sources Tests Examples Benchmarks; do [ -d "$dir" ] && lint_paths+=("$dir"); done
 if ! swift format lint --strict --recursive "${lint_paths[@]}"; then
   echo "test: swift format lint found problems;" \
     "fix them with: swift format --in-place --recursive ${lint_paths[*]}" >&2
