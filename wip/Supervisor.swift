@@ -1,7 +1,7 @@
+import GRPCTransport
 public import Logging
 public import OpenShellAPI
 import OpenShellClient
-import GRPCTransport
 
 /// The sandbox supervisor's control-plane client: the start-up sequence, then log streaming
 /// and config polling, reconnecting with backoff whenever the gateway goes away.
@@ -102,14 +102,16 @@ public final class Supervisor: Sendable {
     let environment: GetSandboxProviderEnvironmentResponse = try await call(
       "GetSandboxProviderEnvironment"
     ) {
-      try await self.client.unary(OpenShellMethods.getSandboxProviderEnvironment, environmentRequest)
+      try await self.client.unary(
+        OpenShellMethods.getSandboxProviderEnvironment, environmentRequest)
     }
     // Names only: the values are credentials.
     logger.info(
       "fetched the provider environment",
       metadata: [
         "environment.count": "\(environment.environment.count)",
-        "environment.names": environment.environment.orderedEntries.map(\.key).sorted().joined(separator: ","),
+        "environment.names": environment.environment.orderedEntries.map(\.key).sorted().joined(
+          separator: ","),
       ]
     )
 
@@ -118,7 +120,9 @@ public final class Supervisor: Sendable {
     }
     logger.info(
       "fetched the inference bundle",
-      metadata: ["inference.routes": "\(bundle.routes.count)", "inference.revision": bundle.revision]
+      metadata: [
+        "inference.routes": "\(bundle.routes.count)", "inference.revision": bundle.revision,
+      ]
     )
     return Startup(
       policyVersion: config.version,
@@ -175,7 +179,11 @@ public final class Supervisor: Sendable {
         let delay = backoff.next()
         logger.warning(
           "the gateway is unreachable or refused a call; retrying",
-          metadata: ["error": error.message, "retry.after_ms": "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)"]
+          metadata: [
+            "error": error.message,
+            "retry.after_ms":
+              "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+          ]
         )
         try? await Task.sleep(for: delay)
       }
@@ -196,7 +204,9 @@ public final class Supervisor: Sendable {
     }
     logger.info(
       "the sandbox config changed",
-      metadata: ["config.revision": "\(config.configRevision)", "policy.version": "\(config.version)"]
+      metadata: [
+        "config.revision": "\(config.configRevision)", "policy.version": "\(config.version)",
+      ]
     )
     if config.version != version, let policy = config.policy {
       try await report(version: config.version, policy: policy)

@@ -4,7 +4,9 @@ import OpenShellGateway
 /// The gateway's help texts, laid out like a manual page.
 enum GatewayHelp {
   static let generateCertsOptions: [OptionSpec] = [
-    OptionSpec("output-dir", kind: .value(placeholder: "DIR"), help: "Where the files go; created when absent."),
+    OptionSpec(
+      "output-dir", kind: .value(placeholder: "DIR"),
+      help: "Where the files go; created when absent."),
     OptionSpec(
       "server-san", kind: .repeatedValue(placeholder: "NAME"),
       help: "A DNS name or IP address for the server certificate; repeat for more.",

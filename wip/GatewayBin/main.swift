@@ -56,7 +56,8 @@ case "generate-certs":
   do {
     let parsed = try parser.parse(rest, environment: [:])
     guard let directory = parsed.value("output-dir"), parsed.positionals.isEmpty else {
-      complain("generate-certs needs --output-dir DIR; see 'openshell-gateway generate-certs --help'")
+      complain(
+        "generate-certs needs --output-dir DIR; see 'openshell-gateway generate-certs --help'")
       exit(2)
     }
     let sans = parsed.allValues("server-san")

@@ -23,7 +23,8 @@ struct AuthInterceptor: HeaderInterceptor {
     )
     switch await authenticator.decide(request) {
     case .allow(let admission):
-      return .admit(metadata: Self.transportMetadata(admission.metadata), context: admission.principal)
+      return .admit(
+        metadata: Self.transportMetadata(admission.metadata), context: admission.principal)
     case .deny(let refusal):
       var metadata: Logger.Metadata = [
         "auth.method": refusal.method,

@@ -46,8 +46,12 @@ public enum Gateway {
           + "\(configuration.bindAddress):\(configuration.port)"
       )
     }
-    if case .tls(_, _, clientCA: nil) = configuration.transport, !configuration.auth.gatewayAuthDisabled {
-      logger.warning("no --tls-client-ca: sandbox supervisors cannot authenticate, so sandbox methods are refused")
+    if case .tls(_, _, clientCA: nil) = configuration.transport,
+      !configuration.auth.gatewayAuthDisabled
+    {
+      logger.warning(
+        "no --tls-client-ca: sandbox supervisors cannot authenticate, so sandbox methods are refused"
+      )
     }
 
     let authenticator = Authenticator(configuration: configuration.auth, tokenVerifier: verifier)
@@ -78,7 +82,9 @@ public enum Gateway {
     }
     defer { signals.cancel() }
 
-    let host = configuration.bindAddress.contains(":") ? "[\(configuration.bindAddress)]" : configuration.bindAddress
+    let host =
+      configuration.bindAddress.contains(":")
+      ? "[\(configuration.bindAddress)]" : configuration.bindAddress
     print("listening on \(host):\(server.port)")
     fflush(stdout)
     try await server.run()
@@ -107,8 +113,10 @@ public enum Gateway {
     _ settings: GatewayConfiguration.OIDC,
     logger: Logger
   ) throws -> OIDCVerifier {
-    var configuration = OIDCVerifier.Configuration(issuer: settings.issuer, audience: settings.audience)
-    configuration.claims = OIDCVerifier.Claims(rolesPath: settings.rolesClaim, scopesPath: settings.scopesClaim)
+    var configuration = OIDCVerifier.Configuration(
+      issuer: settings.issuer, audience: settings.audience)
+    configuration.claims = OIDCVerifier.Claims(
+      rolesPath: settings.rolesClaim, scopesPath: settings.scopesClaim)
     configuration.keys.cacheTTL = Double(settings.jwksTTL)
     configuration.fetch.caBundlePath = settings.caBundle
     configuration.logger = Logger(label: "openshell.gateway.oidc", handler: logger.handler)
@@ -117,7 +125,8 @@ public enum Gateway {
 
   private static func createStateDirectory(_ path: String) throws {
     guard mkdir(path, 0o700) == 0 || errno == EEXIST else {
-      throw GatewayStartError("cannot create the state folder \(path): \(String(cString: strerror(errno)))")
+      throw GatewayStartError(
+        "cannot create the state folder \(path): \(String(cString: strerror(errno)))")
     }
   }
 }

@@ -93,7 +93,8 @@ struct GatewayRoutes {
   /// so it is refused rather than run as anybody.
   private static func principal(_ context: ServerContext) throws -> Principal {
     guard let principal = context.admission as? Principal else {
-      throw GRPCStatus(code: .internal, message: "the call reached a handler without an auth decision")
+      throw GRPCStatus(
+        code: .internal, message: "the call reached a handler without an auth decision")
     }
     return principal
   }
@@ -105,12 +106,14 @@ struct GatewayRoutes {
     do {
       return try await body()
     } catch let error as RPCError {
-      throw GRPCStatus(code: GRPCStatus.Code(rawValue: error.code.rawValue) ?? .unknown, message: error.message)
+      throw GRPCStatus(
+        code: GRPCStatus.Code(rawValue: error.code.rawValue) ?? .unknown, message: error.message)
     } catch let error as GRPCStatus {
       throw error
     } catch let error as StorageError {
       logger.error("state store failure", metadata: ["storage.error": error.description])
-      throw GRPCStatus(code: .unavailable, message: "the gateway's state store failed; retry shortly")
+      throw GRPCStatus(
+        code: .unavailable, message: "the gateway's state store failed; retry shortly")
     } catch is CancellationError {
       throw GRPCStatus(code: .cancelled, message: "the call was cancelled")
     } catch {

@@ -1,0 +1,309 @@
+import Foundation
+import OpenShellAPI
+import Testing
+
+private enum Code {
+  static let ok = 0
+  static let invalidArgument = 3
+  static let notFound = 5
+  static let permissionDenied = 7
+  static let unimplemented = 12
+  static let unavailable = 14
+  static let unauthenticated = 16
+}
+
+private func createSandboxRequest(_ name: String, providers: [String] = []) -> CreateSandboxRequest
+{
+  var request = CreateSandboxRequest()
+  request.name = name
+  var spec = SandboxSpec()
+  spec.providers = providers
+  request.spec = spec
+  return request
+}
+
+private func policy(_ host: String) -> SandboxPolicy {
+  var endpoint = NetworkEndpoint()
+  endpoint.host = host
+  endpoint.port = 443
+  var rule = NetworkPolicyRule()
+  rule.name = host
+  rule.endpoints = [endpoint]
+  var policy = SandboxPolicy()
+  policy.networkPolicies = ProtoMap([host: rule])
+  return policy
+}
+
+private func bearer(_ token: String) -> [(String, String)] {
+  [("authorization", "Bearer \(token)")]
+}
+
+/// The real `openshell-gateway` binary, with certificates from its own `generate-certs`, a
+/// local OIDC issuer, and Python grpcio as the caller.
+@Suite("Gateway end to end", .serialized)
+struct GatewayEndToEndTests {
+  @Test("TLS with optional client certificates: users by token, sandboxes by certificate")
+  func optionalCertificates() async throws {
+    let deployment = try Deployment()
+    try await deployment.generateCertificates()
+    try await deployment.startIssuer()
+    try await deployment.startGateway(
+      deployment.tlsArguments + [
+        "--tls-client-ca", "\(deployment.pki)/ca.pem", "--oidc-issuer", deployment.issuerURL,
+        "--oidc-scopes-claim", "scope",
+      ]
+    )
+    let admin = try await deployment.token(
+      user: "root",
+      roles: ["openshell-admin"],
+      scopes: ["openshell:all"]
+    )
+    let reader = try await deployment.token(
+      user: "reader",
+      roles: ["openshell-user"],
+      scopes: ["sandbox:read"]
+    )
+    let nobody = try await deployment.token(user: "nobody", roles: [], scopes: ["openshell:all"])
+
+    let user = try deployment.grpcio()
+    #expect(try await user.unary(OpenShellMethods.health, HealthRequest()).code == Code.ok)
+    #expect(try await user.unaryRaw("/grpc.health.v1.Health/Check", []).response == [0x08, 0x01])
+
+    // Keys load in the background; the first Bearer calls may see UNAVAILABLE.
+    var created = try await user.unary(
+      OpenShellMethods.createSandbox, createSandboxRequest("alpha"), metadata: bearer(admin))
+    for _ in 0..<100 where created.code == Code.unavailable {
+      try await Task.sleep(for: .milliseconds(100))
+      created = try await user.unary(
+        OpenShellMethods.createSandbox, createSandboxRequest("alpha"), metadata: bearer(admin))
+    }
+    #expect(created.code == Code.ok, "\(created.details)")
+    #expect(
+      try await user.unary(
+        OpenShellMethods.createSandbox, createSandboxRequest("beta"), metadata: bearer(admin)
+      ).code == Code.ok
+    )
+
+    // Roles and scopes on the Bearer path.
+    let listed = try await user.unary(
+      OpenShellMethods.listSandboxes, ListSandboxesRequest(), metadata: bearer(reader))
+    #expect(try listed.decode(ListSandboxesResponse.self).sandboxes.count == 2)
+    let denied = try await user.unary(
+      OpenShellMethods.createSandbox, createSandboxRequest("gamma"), metadata: bearer(reader))
+    #expect(denied.code == Code.permissionDenied)
+    #expect(denied.details.contains("sandbox:write"))
+    let noRole = try await user.unary(
+      OpenShellMethods.listSandboxes, ListSandboxesRequest(), metadata: bearer(nobody))
+    #expect(noRole.code == Code.permissionDenied)
+    #expect(
+      try await user.unary(OpenShellMethods.listSandboxes, ListSandboxesRequest()).code
+        == Code.unauthenticated
+    )
+    let basic = try await user.unary(
+      OpenShellMethods.listSandboxes, ListSandboxesRequest(),
+      metadata: [("authorization", "Basic YWxpY2U6cHc=")])
+    #expect(basic.code == Code.unauthenticated)
+
+    // Unknown methods: refused before auth succeeds, UNIMPLEMENTED only after.
+    #expect(
+      try await user.unaryRaw("/openshell.v1.OpenShell/Nope", []).code == Code.unauthenticated)
+    #expect(
+      try await user.unaryRaw("/openshell.v1.OpenShell/Nope", [], metadata: bearer(admin)).code
+        == Code.unimplemented
+    )
+
+    // A bound sandbox: its own config yes, another sandbox's provider environment no, global
+    // updates no.
+    let alpha = try deployment.grpcio(certificate: "sandbox-alpha")
+    var config = GetSandboxConfigRequest()
+    config.sandboxID = "alpha"
+    #expect(try await alpha.unary(OpenShellMethods.getSandboxConfig, config).code == Code.ok)
+    var environment = GetSandboxProviderEnvironmentRequest()
+    environment.sandboxID = "beta"
+    let foreign = try await alpha.unary(OpenShellMethods.getSandboxProviderEnvironment, environment)
+    #expect(foreign.code == Code.permissionDenied)
+    var global = UpdateConfigRequest()
+    global.name = "alpha"
+    global.global = true
+    global.policy = policy("evil.test")
+    #expect(
+      try await alpha.unary(OpenShellMethods.updateConfig, global).code == Code.permissionDenied)
+    var sync = UpdateConfigRequest()
+    sync.name = "alpha"
+    sync.policy = policy("ok.test")
+    #expect(try await alpha.unary(OpenShellMethods.updateConfig, sync).code == Code.ok)
+    // A Bearer on a sandbox-only method is refused even with a good certificate.
+    var report = ReportPolicyStatusRequest()
+    report.sandboxID = "alpha"
+    report.version = 1
+    report.status = .loaded
+    #expect(
+      try await alpha.unary(OpenShellMethods.reportPolicyStatus, report, metadata: bearer(admin))
+        .code == Code.permissionDenied
+    )
+    #expect(try await alpha.unary(OpenShellMethods.reportPolicyStatus, report).code == Code.ok)
+
+    // Spoofed markers do not make a caller without a certificate a sandbox.
+    let spoof = try await user.unary(
+      OpenShellMethods.reportPolicyStatus, report,
+      metadata: [("x-openshell-auth-source", "sandbox"), ("X-OpenShell-Auth-Source", "sandbox")])
+    #expect(spoof.code == Code.unauthenticated)
+
+    // One structured line per refusal, and no token anywhere in the log.
+    let log = try #require(deployment.gateway?.standardError)
+    #expect(log.contains("call refused"))
+    #expect(log.contains("auth.method=/openshell.v1.OpenShell/GetSandboxProviderEnvironment"))
+    #expect(
+      log.contains("auth.subject=\"CN=sandbox-alpha,OU=openshell-sandbox\"")
+        || log.contains("sandbox-alpha"))
+    for token in [admin, reader, nobody] {
+      #expect(!log.contains(token))
+      #expect(!log.contains(String(token.split(separator: ".").last ?? "")))
+    }
+  }
+
+  @Test("acknowledged writes survive kill -9 and a restart")
+  func durability() async throws {
+    let deployment = try Deployment()
+    try await deployment.generateCertificates()
+    let arguments = deployment.tlsArguments + ["--tls-client-ca", "\(deployment.pki)/ca.pem"]
+    try await deployment.startGateway(arguments)
+
+    // Client certificates required and no OIDC: the user is the CLI certificate.
+    let user = try deployment.grpcio(certificate: "client")
+    let alpha = try deployment.grpcio(certificate: "sandbox-alpha")
+    #expect(
+      try await user.unary(OpenShellMethods.createSandbox, createSandboxRequest("alpha")).code
+        == Code.ok
+    )
+    var sync = UpdateConfigRequest()
+    sync.name = "alpha"
+    sync.policy = policy("one.test")
+    let first = try await alpha.unary(OpenShellMethods.updateConfig, sync)
+    sync.policy = policy("two.test")
+    let second = try await alpha.unary(OpenShellMethods.updateConfig, sync)
+    #expect(try second.decode(UpdateConfigResponse.self).version == 2)
+    var push = PushSandboxLogsRequest()
+    push.sandboxID = "alpha"
+    for index in 0..<50 {
+      var line = SandboxLogLine()
+      line.message = "line \(index)"
+      line.level = "INFO"
+      push.logs.append(line)
+    }
+    #expect(try await alpha.clientStream(OpenShellMethods.pushSandboxLogs, [push]).code == Code.ok)
+    #expect(first.code == Code.ok)
+
+    deployment.gateway?.kill(SIGKILL)
+    try await deployment.gateway?.waitForExit()
+    try await deployment.startGateway(arguments)
+
+    let again = try deployment.grpcio(certificate: "client")
+    var status = GetSandboxPolicyStatusRequest()
+    status.name = "alpha"
+    let answer = try await again.unary(OpenShellMethods.getSandboxPolicyStatus, status)
+    #expect(try answer.decode(GetSandboxPolicyStatusResponse.self).revision?.version == 2)
+    var read = GetSandboxLogsRequest()
+    read.sandboxID = "alpha"
+    let logs = try await again.unary(OpenShellMethods.getSandboxLogs, read)
+    #expect(try logs.decode(GetSandboxLogsResponse.self).logs.map(\.message).last == "line 49")
+    #expect(try logs.decode(GetSandboxLogsResponse.self).logs.count == 50)
+  }
+
+  @Test("certificate users in required mode; sandboxes refused without a client CA")
+  func tlsModes() async throws {
+    let deployment = try Deployment()
+    try await deployment.generateCertificates()
+    try await deployment.startIssuer()
+    // OIDC without a client CA: no sandbox can be trusted.
+    try await deployment.startGateway(
+      deployment.tlsArguments + ["--oidc-issuer", deployment.issuerURL])
+    let log = try #require(deployment.gateway?.standardError)
+    #expect(log.contains("sandbox methods are refused"))
+    let anonymous = try deployment.grpcio()
+    var report = ReportPolicyStatusRequest()
+    report.sandboxID = "alpha"
+    let refused = try await anonymous.unary(OpenShellMethods.reportPolicyStatus, report)
+    #expect(refused.code == Code.unauthenticated)
+    #expect(refused.details.contains("no client CA"))
+  }
+
+  @Test("plaintext behind a proxy with gateway auth disabled warns and trusts the proxy")
+  func proxied() async throws {
+    let deployment = try Deployment()
+    try await deployment.startGateway(["--disable-tls", "--disable-gateway-auth"])
+    let log = try #require(deployment.gateway?.standardError)
+    #expect(log.contains("gateway auth is disabled"))
+    let client = try deployment.grpcio(tls: false)
+    #expect(
+      try await client.unary(OpenShellMethods.createSandbox, createSandboxRequest("alpha")).code
+        == Code.ok
+    )
+  }
+
+  @Test("an unreachable issuer at start: sandbox calls served, Bearer calls UNAVAILABLE")
+  func issuerDown() async throws {
+    let deployment = try Deployment()
+    try await deployment.generateCertificates()
+    try await deployment.startGateway(
+      deployment.tlsArguments + [
+        "--tls-client-ca", "\(deployment.pki)/ca.pem", "--oidc-issuer", "http://127.0.0.1:9",
+      ]
+    )
+    let anonymous = try deployment.grpcio()
+    let bearerCall = try await anonymous.unary(
+      OpenShellMethods.listSandboxes, ListSandboxesRequest(),
+      metadata: bearer("eyJhbGciOiJSUzI1NiIsImtpZCI6ImsifQ.eyJzdWIiOiJ4In0.c2ln"))
+    #expect(bearerCall.code == Code.unavailable)
+    let alpha = try deployment.grpcio(certificate: "sandbox-alpha")
+    var config = GetSandboxConfigRequest()
+    config.sandboxID = "alpha"
+    // The sandbox does not exist yet, but the call got past auth to the handler.
+    #expect(try await alpha.unary(OpenShellMethods.getSandboxConfig, config).code == Code.notFound)
+  }
+
+  @Test(
+    "removed flags exit 2 with the migration; their variables only warn",
+    arguments: ["--ssh-handshake-secret", "--ssh-handshake-skew-secs"]
+  )
+  func removedFlags(flag: String) async throws {
+    let child = try ChildProcess(Paths.executable("openshell-gateway"), [flag, "x"])
+    #expect(try await child.waitForExit() == 2)
+    #expect(child.standardError.contains("mutual TLS"))
+  }
+
+  @Test("leftover handshake variables draw a warning and change nothing")
+  func removedVariables() async throws {
+    let deployment = try Deployment()
+    try await deployment.startGateway(
+      ["--disable-tls", "--disable-gateway-auth"],
+      environment: ["OPENSHELL_SSH_HANDSHAKE_SECRET": "hunter2"]
+    )
+    let log = try #require(deployment.gateway?.standardError)
+    #expect(log.contains("OPENSHELL_SSH_HANDSHAKE_SECRET is set but has no effect"))
+    #expect(!log.contains("hunter2"))
+  }
+
+  @Test("bad configuration exits 1 and says what to fix")
+  func badConfiguration() async throws {
+    let deployment = try Deployment()
+    try await deployment.generateCertificates()
+    let child = try ChildProcess(
+      Paths.executable("openshell-gateway"),
+      deployment.tlsArguments + [
+        "--tls-client-ca", "\(deployment.pki)/ca.pem", "--oidc-admin-role", "admins",
+        "--oidc-user-role", "",
+      ]
+    )
+    #expect(try await child.waitForExit() == 1)
+    #expect(child.standardError.contains("set both roles"))
+  }
+
+  @Test("SIGTERM drains and exits 0")
+  func sigterm() async throws {
+    let deployment = try Deployment()
+    try await deployment.startGateway(["--disable-tls", "--disable-gateway-auth"])
+    deployment.gateway?.kill(SIGTERM)
+    #expect(try await deployment.gateway?.waitForExit() == 0)
+  }
+}
