@@ -14,12 +14,18 @@ let package = Package(
   products: [
     .library(name: "AuthCore", targets: ["AuthCore"]),
     .library(name: "Logging", targets: ["Logging"]),
+    .library(name: "GRPCTransport", targets: ["GRPCTransport"]),
   ],
   targets: [
     // MARK: - Pure Swift libraries
 
     .target(name: "Logging", swiftSettings: swiftSettings),
     .target(name: "AuthCore", swiftSettings: swiftSettings),
+    .target(
+      name: "GRPCTransport",
+      dependencies: ["AuthCore", "Logging", "COpenSSL", "CNGHTTP2", "CZlib", "CEpoll"],
+      swiftSettings: swiftSettings
+    ),
 
     // MARK: - C libraries from Debian's packages
 
@@ -34,6 +40,7 @@ let package = Package(
       providers: [.apt(["libnghttp2-dev"])]
     ),
     .systemLibrary(name: "CJWT", pkgConfig: "libjwt", providers: [.apt(["libjwt-dev"])]),
+    .systemLibrary(name: "CEpoll"),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(
       name: "CCurl",
@@ -44,5 +51,11 @@ let package = Package(
 
     // MARK: - Tests
 
+    .testTarget(
+      name: "GRPCTransportTests",
+      dependencies: ["GRPCTransport", "AuthCore", "Logging"],
+      exclude: ["Peers"],
+      swiftSettings: swiftSettings
+    ),
   ]
 )
