@@ -8,7 +8,8 @@ struct ClientServerTests {
   @Test("unary call over h2c echoes the request")
   func unaryPlaintext() async throws {
     let running = try RunningServer.start()
-    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let client = try GRPCClient(
+      target: "http://127.0.0.1:\(running.port)", config: .init(logger: testLogger("client")))
     let reply = try await client.unary(
       path: "/test.Echo/Unary", request: Array("hello".utf8), serializer: codec,
       deserializer: codec)
@@ -75,7 +76,8 @@ struct ClientServerTests {
   @Test("metadata, including binary values, travels both ways")
   func metadataRoundTrip() async throws {
     let running = try RunningServer.start()
-    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let client = try GRPCClient(
+      target: "http://127.0.0.1:\(running.port)", config: .init(logger: testLogger("client")))
     var metadata: Metadata = ["x-text": "hello world"]
     metadata.addBinary([0, 1, 2, 255], forKey: "x-data-bin")
     metadata.addString("spoofed", forKey: "grpc-status")
@@ -110,7 +112,8 @@ struct ClientServerTests {
   @Test("100 concurrent calls share one connection")
   func concurrentCalls() async throws {
     let running = try RunningServer.start()
-    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let client = try GRPCClient(
+      target: "http://127.0.0.1:\(running.port)", config: .init(logger: testLogger("client")))
     let codec = codec
     try await withThrowingTaskGroup(of: Bool.self) { group in
       for index in 0..<100 {
@@ -130,7 +133,8 @@ struct ClientServerTests {
   @Test("a handler's status and non-ASCII message reach the client")
   func statusWithMessage() async throws {
     let running = try RunningServer.start()
-    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let client = try GRPCClient(
+      target: "http://127.0.0.1:\(running.port)", config: .init(logger: testLogger("client")))
     let error = await #expect(throws: GRPCStatus.self) {
       try await client.unary(
         path: "/test.Echo/Fail", request: [], serializer: codec, deserializer: codec)
@@ -144,7 +148,8 @@ struct ClientServerTests {
   @Test("an unknown method is UNIMPLEMENTED")
   func unknownMethod() async throws {
     let running = try RunningServer.start()
-    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let client = try GRPCClient(
+      target: "http://127.0.0.1:\(running.port)", config: .init(logger: testLogger("client")))
     let error = await #expect(throws: GRPCStatus.self) {
       try await client.unary(
         path: "/test.Echo/Nope", request: [], serializer: codec, deserializer: codec)

@@ -370,6 +370,9 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     closed = true
     let error =
       error ?? TransportError(code: .connectionClosed, message: "the connection was closed")
+    logger.trace(
+      "connection closed",
+      metadata: ["h2.remote": remoteAddress, "h2.reason": error.message, "h2.server": "\(isServer)"])
     if let handshakeTimer { loop.cancelTimer(handshakeTimer) }
     if let idleTimer { loop.cancelTimer(idleTimer) }
     loop.deregister(fd: fd)

@@ -75,15 +75,15 @@ public final class GRPCServer: Sendable {
   /// Calls still running after the grace period are closed. ``run()`` returns once every
   /// connection has closed.
   public func beginGracefulShutdown() {
+    shared.beginShutdown(hard: false)
     let listener = listener
     listener.loop.execute { listener.stop() }
-    shared.beginShutdown(hard: false)
   }
 
   private func shutdownNow() {
+    shared.beginShutdown(hard: true)
     let listener = listener
     listener.loop.execute { listener.stop() }
-    shared.beginShutdown(hard: true)
   }
 }
 
@@ -133,6 +133,7 @@ final class ServerShared: Sendable {
       state.connections[ObjectIdentifier(connection)] = nil
       return state.shuttingDown && state.listenerClosed && state.connections.isEmpty
     }
+    logger.trace("server connection closed", metadata: ["grpc.drained": "\(done)"])
     if done { drained.succeed(()) }
   }
 
@@ -141,14 +142,16 @@ final class ServerShared: Sendable {
       state.listenerClosed = true
       return state.shuttingDown && state.connections.isEmpty
     }
+    logger.trace("listener closed", metadata: ["grpc.drained": "\(done)"])
     if done { drained.succeed(()) }
   }
 
   func beginShutdown(hard: Bool) {
-    let connections = state.withLock { state in
+    let (connections, done) = state.withLock { state in
       state.shuttingDown = true
-      return Array(state.connections.values)
+      return (Array(state.connections.values), state.listenerClosed && state.connections.isEmpty)
     }
+    if done { drained.succeed(()) }
     let grace = gracePeriod.nanoseconds
     for connection in connections {
       connection.loop.execute {

@@ -1,6 +1,14 @@
 import AuthCore
 import GRPCTransport
+import Foundation
+import Logging
 import Synchronization
+
+/// A logger that writes to stderr when `TRANSPORT_TRACE` is set, for debugging tests.
+func testLogger(_ label: String) -> Logger {
+  guard ProcessInfo.processInfo.environment["TRANSPORT_TRACE"] != nil else { return .disabled }
+  return Logger(label: label, handler: StreamLogHandler(logLevel: .trace))
+}
 
 /// The test methods, the same ones the grpcio peer serves, on our server.
 enum EchoService {
@@ -91,7 +99,9 @@ struct RunningServer: Sendable {
     interceptor: (any HeaderInterceptor)? = nil
   ) throws -> RunningServer {
     let server = try GRPCServer(
-      config: .init(tls: tls, eventLoopThreads: 2, limits: limits, shutdownGracePeriod: .seconds(2)),
+      config: .init(
+        tls: tls, eventLoopThreads: 2, limits: limits, shutdownGracePeriod: .seconds(2),
+        logger: testLogger("server")),
       router: EchoService.router(), interceptor: interceptor)
     let task = Task { try await server.run() }
     return RunningServer(server: server, task: task)
