@@ -15,7 +15,11 @@ let package = Package(
     .library(name: "AuthCore", targets: ["AuthCore"]),
     .library(name: "Logging", targets: ["Logging"]),
     .library(name: "OpenShellAPI", targets: ["OpenShellAPI"]),
+    .library(name: "GRPCTransport", targets: ["GRPCTransport"]),
     .library(name: "OIDC", targets: ["OIDC"]),
+    .library(name: "OpenShellClient", targets: ["OpenShellClient"]),
+    .executable(name: "openshell-gateway", targets: ["GatewayBin"]),
+    .executable(name: "openshell-sandbox", targets: ["SandboxBin"]),
   ],
   targets: [
     // MARK: - Pure Swift libraries
@@ -25,11 +29,21 @@ let package = Package(
     .target(name: "OpenShellAPI", swiftSettings: swiftSettings),
     .target(name: "OpenShellCLI", swiftSettings: swiftSettings),
 
-    // MARK: - OIDC
+    // MARK: - Transport and OIDC
 
+    .target(
+      name: "GRPCTransport",
+      dependencies: ["AuthCore", "Logging", "COpenSSL", "CNGHTTP2", "CZlib", "CEpoll"],
+      swiftSettings: swiftSettings
+    ),
     .target(
       name: "OIDC",
       dependencies: ["AuthCore", "Logging", "COpenSSL", "CJWT", "CCurl"],
+      swiftSettings: swiftSettings
+    ),
+    .target(
+      name: "OpenShellClient",
+      dependencies: ["GRPCTransport", "Logging", "OpenShellAPI"],
       swiftSettings: swiftSettings
     ),
 
@@ -38,8 +52,14 @@ let package = Package(
     .target(
       name: "OpenShellGateway",
       dependencies: [
-        "AuthCore", "Logging", "OpenShellAPI", "OpenShellCLI", "COpenSSL", "CSQLite",
+        "AuthCore", "Logging", "OpenShellAPI", "OpenShellCLI", "OpenShellClient", "GRPCTransport",
+        "OIDC", "COpenSSL", "CSQLite",
       ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "GatewayBin",
+      dependencies: ["OpenShellGateway", "OpenShellCLI", "Logging"],
       swiftSettings: swiftSettings
     ),
 
@@ -47,7 +67,14 @@ let package = Package(
 
     .target(
       name: "OpenShellSandbox",
-      dependencies: ["AuthCore", "Logging", "OpenShellAPI", "OpenShellCLI"],
+      dependencies: [
+        "AuthCore", "Logging", "OpenShellAPI", "OpenShellCLI", "OpenShellClient", "GRPCTransport",
+      ],
+      swiftSettings: swiftSettings
+    ),
+    .executableTarget(
+      name: "SandboxBin",
+      dependencies: ["OpenShellSandbox", "OpenShellCLI", "OpenShellAPI", "Logging"],
       swiftSettings: swiftSettings
     ),
 
@@ -83,6 +110,7 @@ let package = Package(
       providers: [.apt(["libnghttp2-dev"])]
     ),
     .systemLibrary(name: "CJWT", pkgConfig: "libjwt", providers: [.apt(["libjwt-dev"])]),
+    .systemLibrary(name: "CEpoll"),
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     .systemLibrary(
       name: "CCurl",
@@ -105,6 +133,12 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "GRPCTransportTests",
+      dependencies: ["GRPCTransport", "AuthCore", "Logging"],
+      exclude: ["Peers"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "OIDCTests",
       dependencies: ["OIDC", "AuthCore", "Logging"],
       resources: [.copy("TestSupport/issuer.py")],
@@ -123,6 +157,12 @@ let package = Package(
     .testTarget(
       name: "OpenShellCLITests",
       dependencies: ["OpenShellCLI"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
+      name: "GatewayEndToEndTests",
+      dependencies: ["GatewayBin", "SandboxBin", "OpenShellAPI"],
+      exclude: ["Python"],
       swiftSettings: swiftSettings
     ),
   ]

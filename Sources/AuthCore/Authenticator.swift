@@ -3,7 +3,7 @@ public import Foundation
 /// How the gateway authenticates calls, decided once at start.
 public struct AuthConfiguration: Sendable {
   /// Whether the TLS listener asks for client certificates.
-  public var clientCertificates: ClientCertificateMode
+  public var clientCertificates: ClientCertificateRequirement
 
   /// Trust a fronting proxy to have authenticated every caller.
   ///
@@ -31,7 +31,7 @@ public struct AuthConfiguration: Sendable {
   ///   - policy: Roles and scopes; defaults to authentication-only.
   ///   - methods: The method table; defaults to the OpenShell API.
   public init(
-    clientCertificates: ClientCertificateMode,
+    clientCertificates: ClientCertificateRequirement,
     gatewayAuthDisabled: Bool = false,
     requireSandboxIdentity: Bool = false,
     policy: AuthorizationPolicy = .authenticationOnly,

@@ -15,7 +15,7 @@ public enum ChannelSecurity: Hashable, Sendable {
 }
 
 /// Whether the gateway's TLS listener asks clients for certificates.
-public enum ClientCertificateMode: Hashable, Sendable, CustomStringConvertible {
+public enum ClientCertificateRequirement: Hashable, Sendable, CustomStringConvertible {
   /// No client CA: no caller can prove a sandbox identity.
   case none
   /// Requested and verified when presented (users bring tokens, sandboxes certificates).

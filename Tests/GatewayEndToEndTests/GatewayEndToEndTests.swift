@@ -146,7 +146,7 @@ struct GatewayEndToEndTests {
     // Spoofed markers do not make a caller without a certificate a sandbox.
     let spoof = try await user.unary(
       OpenShellMethods.reportPolicyStatus, report,
-      metadata: [("x-openshell-auth-source", "sandbox"), ("X-OpenShell-Auth-Source", "sandbox")])
+      metadata: [("x-openshell-auth-source", "sandbox"), ("x-openshell-auth-source", "sandbox")])
     #expect(spoof.code == Code.unauthenticated)
 
     // One structured line per refusal, and no token anywhere in the log.

@@ -228,7 +228,7 @@ extension GatewayConfiguration {
       throw Self.conflict("--oidc-admin-role and --oidc-user-role: \(reason)")
     }
 
-    let clientCertificates: ClientCertificateMode =
+    let clientCertificates: ClientCertificateRequirement =
       switch (transport, oidc) {
       case (.tls(_, _, clientCA: .some), .none): .required
       case (.tls(_, _, clientCA: .some), .some): .optional

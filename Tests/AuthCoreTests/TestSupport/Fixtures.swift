@@ -55,7 +55,7 @@ enum Fixtures {
   )
 
   static func authenticator(
-    certificates: ClientCertificateMode = .optional,
+    certificates: ClientCertificateRequirement = .optional,
     gatewayAuthDisabled: Bool = false,
     requireSandboxIdentity: Bool = false,
     policy: AuthorizationPolicy = rbac,

@@ -5,8 +5,8 @@ import Synchronization
 /// wait for a line, signal it, or kill it.
 final class ChildProcess: Sendable {
   private let process: Process
-  private let output = Mutex(Data())
-  private let errors = Mutex(Data())
+  private let output = OutputBuffer()
+  private let errors = OutputBuffer()
   private let stdinPipe = Pipe()
 
   /// Starts `executable` with `arguments` and `environment` (added to this process's own).
@@ -28,17 +28,17 @@ final class ChildProcess: Sendable {
     let errors = self.errors
     outputPipe.fileHandleForReading.readabilityHandler = { handle in
       let chunk = handle.availableData
-      output.withLock { $0.append(chunk) }
+      output.append(chunk)
     }
     errorPipe.fileHandleForReading.readabilityHandler = { handle in
       let chunk = handle.availableData
-      errors.withLock { $0.append(chunk) }
+      errors.append(chunk)
     }
     try process.run()
   }
 
-  var standardOutput: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
-  var standardError: String { errors.withLock { String(decoding: $0, as: UTF8.self) } }
+  var standardOutput: String { output.text }
+  var standardError: String { errors.text }
   var isRunning: Bool { process.isRunning }
   var pid: Int32 { process.processIdentifier }
 
@@ -87,6 +87,19 @@ final class ChildProcess: Sendable {
 
   deinit {
     kill(SIGKILL)
+  }
+}
+
+/// Bytes a pipe delivered so far, shared between the pipe's reader and the test.
+final class OutputBuffer: Sendable {
+  private let data = Mutex(Data())
+
+  func append(_ chunk: Data) {
+    data.withLock { $0.append(chunk) }
+  }
+
+  var text: String {
+    data.withLock { String(decoding: $0, as: UTF8.self) }
   }
 }
 

@@ -15,7 +15,7 @@ struct AuthInterceptor: HeaderInterceptor {
   let tls: Bool
   let logger: Logger
 
-  func admit(_ head: CallHead) async -> Admission {
+  func admit(_ head: CallHead) async -> GRPCTransport.Admission {
     let request = AuthRequest(
       path: head.path,
       metadata: Self.authMetadata(head.metadata),

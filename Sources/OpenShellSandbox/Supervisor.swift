@@ -58,7 +58,7 @@ public final class Supervisor: Sendable {
 
     var request = GetSandboxConfigRequest()
     request.sandboxID = id
-    var config: GetSandboxConfigResponse = try await call("GetSandboxConfig") {
+    var config: GetSandboxConfigResponse = try await call("GetSandboxConfig") { [request] in
       try await self.client.unary(OpenShellMethods.getSandboxConfig, request)
     }
     logger.info(
@@ -79,14 +79,14 @@ public final class Supervisor: Sendable {
       var update = UpdateConfigRequest()
       update.name = id
       update.policy = local
-      let stored: UpdateConfigResponse = try await call("UpdateConfig") {
+      let stored: UpdateConfigResponse = try await call("UpdateConfig") { [update] in
         try await self.client.unary(OpenShellMethods.updateConfig, update)
       }
       logger.info(
         "synced the local policy to the gateway",
         metadata: ["policy.version": "\(stored.version)", "policy.hash": stored.policyHash]
       )
-      config = try await call("GetSandboxConfig") {
+      config = try await call("GetSandboxConfig") { [request] in
         try await self.client.unary(OpenShellMethods.getSandboxConfig, request)
       }
     }
@@ -101,7 +101,7 @@ public final class Supervisor: Sendable {
     environmentRequest.sandboxID = id
     let environment: GetSandboxProviderEnvironmentResponse = try await call(
       "GetSandboxProviderEnvironment"
-    ) {
+    ) { [environmentRequest] in
       try await self.client.unary(
         OpenShellMethods.getSandboxProviderEnvironment, environmentRequest)
     }
@@ -145,7 +145,7 @@ public final class Supervisor: Sendable {
       var request = PushSandboxLogsRequest()
       request.sandboxID = configuration.sandboxID
       request.logs = batch
-      let _: PushSandboxLogsResponse = try await call("PushSandboxLogs") {
+      let _: PushSandboxLogsResponse = try await call("PushSandboxLogs") { [request] in
         try await self.client.clientStreaming(OpenShellMethods.pushSandboxLogs, [request])
       }
       buffer.acknowledge(batch.count, droppedBefore: dropped)
@@ -196,7 +196,7 @@ public final class Supervisor: Sendable {
   {
     var request = GetSandboxConfigRequest()
     request.sandboxID = configuration.sandboxID
-    let config: GetSandboxConfigResponse = try await call("GetSandboxConfig") {
+    let config: GetSandboxConfigResponse = try await call("GetSandboxConfig") { [request] in
       try await self.client.unary(OpenShellMethods.getSandboxConfig, request)
     }
     guard config.configRevision != revision || config.version != version else {
@@ -226,7 +226,7 @@ public final class Supervisor: Sendable {
       report.status = .loaded
       logger.info("loaded policy version \(version)")
     }
-    let _: ReportPolicyStatusResponse = try await call("ReportPolicyStatus") {
+    let _: ReportPolicyStatusResponse = try await call("ReportPolicyStatus") { [report] in
       try await self.client.unary(OpenShellMethods.reportPolicyStatus, report)
     }
   }

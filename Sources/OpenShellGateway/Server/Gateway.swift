@@ -1,5 +1,6 @@
 import AuthCore
 import Dispatch
+import Foundation
 import GRPCTransport
 public import Logging
 import OIDC
@@ -85,8 +86,9 @@ public enum Gateway {
     let host =
       configuration.bindAddress.contains(":")
       ? "[\(configuration.bindAddress)]" : configuration.bindAddress
-    print("listening on \(host):\(server.port)")
-    fflush(stdout)
+    // Written straight to the descriptor: scripts wait for this line, and a buffered stdout
+    // would hold it back when the output is a pipe.
+    FileHandle.standardOutput.write(Data("listening on \(host):\(server.port)\n".utf8))
     try await server.run()
     logger.notice("gateway stopped")
   }
@@ -115,7 +117,7 @@ public enum Gateway {
   ) throws -> OIDCVerifier {
     var configuration = OIDCVerifier.Configuration(
       issuer: settings.issuer, audience: settings.audience)
-    configuration.claims = OIDCVerifier.Claims(
+    configuration.claims = OIDCVerifier.Configuration.Claims(
       rolesPath: settings.rolesClaim, scopesPath: settings.scopesClaim)
     configuration.keys.cacheTTL = Double(settings.jwksTTL)
     configuration.fetch.caBundlePath = settings.caBundle

@@ -55,8 +55,8 @@ struct GatewayRoutes {
       deserializer: ProtoCodec<PushSandboxLogsRequest>(),
       serializer: ProtoCodec<PushSandboxLogsResponse>()
     ) { requests, context in
-      try await mapErrors {
-        let principal = try Self.principal(context)
+      let principal = try Self.principal(context)
+      return try await mapErrors(context, principal) {
         // Each message is stored before the next is read, so a call that fails midway has
         // kept what came before; the supervisor only drops lines once the call succeeds.
         for try await request in requests {
@@ -85,7 +85,17 @@ struct GatewayRoutes {
       deserializer: ProtoCodec<Request>(),
       serializer: ProtoCodec<Response>()
     ) { request, context in
-      try await mapErrors { try await handler(request, try Self.principal(context)) }
+      let principal = try Self.principal(context)
+      return try await mapErrors(context, principal) { try await handler(request, principal) }
+    }
+  }
+
+  private static func subject(_ principal: Principal) -> String? {
+    switch principal {
+    case .anonymous: nil
+    case .user(let identity): identity.subject
+    case .sandbox(let sandbox):
+      if case .certificate(let certificate) = sandbox.proof { certificate.subject } else { nil }
     }
   }
 
@@ -101,19 +111,37 @@ struct GatewayRoutes {
 
   /// Turns handler errors into statuses: the handler's own status as is, storage failures as
   /// UNAVAILABLE, a stored record that no longer decodes as INTERNAL. Detail goes to the log,
-  /// never to the caller.
-  private func mapErrors<T>(_ body: () async throws -> T) async throws -> T {
+  /// never to the caller. A sandbox-scope refusal is logged like the interceptor's refusals,
+  /// so every refused call leaves one line.
+  private func mapErrors<T>(
+    _ context: ServerContext,
+    _ principal: Principal,
+    _ body: () async throws -> T
+  ) async throws -> T {
     do {
       return try await body()
     } catch let error as RPCError {
-      throw GRPCStatus(
-        code: GRPCStatus.Code(rawValue: error.code.rawValue) ?? .unknown, message: error.message)
+      if error.code == .permissionDenied || error.code == .unauthenticated {
+        var metadata: Logger.Metadata = [
+          "auth.method": context.path,
+          "auth.principal": principal.kind,
+          "auth.code": "\(error.code)",
+          "auth.reason": error.message,
+          "net.peer": context.remoteAddress,
+        ]
+        if let subject = Self.subject(principal) { metadata["auth.subject"] = subject }
+        logger.notice("call refused", metadata: metadata)
+      }
+      let code = GRPCStatus.Code(rawValue: error.code.rawValue) ?? .unknown
+      throw GRPCStatus(code: code, message: error.message)
     } catch let error as GRPCStatus {
       throw error
     } catch let error as StorageError {
       logger.error("state store failure", metadata: ["storage.error": error.description])
       throw GRPCStatus(
-        code: .unavailable, message: "the gateway's state store failed; retry shortly")
+        code: .unavailable,
+        message: "the gateway's state store failed; retry shortly"
+      )
     } catch is CancellationError {
       throw GRPCStatus(code: .cancelled, message: "the call was cancelled")
     } catch {

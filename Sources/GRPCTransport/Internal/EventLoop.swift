@@ -1,0 +1,236 @@
+internal import CEpoll
+internal import Glibc
+import Synchronization
+
+/// Something with a file descriptor that an ``EventLoop`` watches.
+protocol EventLoopWatcher: AnyObject {
+  /// Called on the loop thread with the `epoll` events that fired.
+  func handleEvents(_ events: UInt32)
+}
+
+/// One thread that waits on `epoll` and runs everything that touches its connections.
+///
+/// Connections, their TLS state and their nghttp2 sessions belong to exactly one loop; other
+/// threads reach them only through ``execute(_:)``, which queues a closure and wakes the loop
+/// through an `eventfd`.
+// Safe to share: `epollFD` and `wakeFD` never change; `queue` sits behind a Mutex; the
+// watcher table and the timers are read and written only by the loop thread itself.
+final class EventLoop: @unchecked Sendable {
+  private let epollFD: Int32
+  private let wakeFD: Int32
+  private let queue = Mutex<[@Sendable () -> Void]>([])
+  private let stopping = Atomic<Bool>(false)
+  private let threadID = Atomic<UInt>(0)
+  private var watchers: [Int32: any EventLoopWatcher] = [:]
+  private var timerHeap: [(deadline: UInt64, id: UInt64)] = []
+  private var timerWork: [UInt64: () -> Void] = [:]
+  private var nextTimerID: UInt64 = 1
+
+  init() throws {
+    epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
+    wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
+    guard epollFD >= 0, wakeFD >= 0 else {
+      throw TransportError(
+        code: .bindFailed, message: "could not create an event loop", cause: errnoText())
+    }
+    var event = epoll_event()
+    event.events = EPOLLIN.rawValue
+    event.data.fd = wakeFD
+    _ = epoll_ctl(epollFD, EPOLL_CTL_ADD, wakeFD, &event)
+  }
+
+  /// Starts the loop's thread.
+  func start() {
+    let box = Unmanaged.passRetained(ThreadBody { [self] in self.run() }).toOpaque()
+    var thread = pthread_t()
+    let result = pthread_create(
+      &thread, nil,
+      { argument in
+        let body = Unmanaged<ThreadBody>.fromOpaque(argument!).takeRetainedValue()
+        body.run()
+        return nil
+      }, box)
+    precondition(result == 0, "pthread_create failed")
+    pthread_detach(thread)
+  }
+
+  /// Whether the caller is on this loop's thread.
+  var inEventLoop: Bool {
+    threadID.load(ordering: .acquiring) == UInt(pthread_self())
+  }
+
+  /// Runs `work` on the loop thread soon; safe from any thread.
+  func execute(_ work: @escaping @Sendable () -> Void) {
+    queue.withLock { $0.append(work) }
+    var one: UInt64 = 1
+    _ = write(wakeFD, &one, 8)
+  }
+
+  /// Stops the loop after the work already queued.
+  func stop() {
+    stopping.store(true, ordering: .releasing)
+    execute {}
+  }
+
+  // MARK: - Loop-thread only
+
+  func register(fd: Int32, events: UInt32, watcher: any EventLoopWatcher) {
+    watchers[fd] = watcher
+    var event = epoll_event()
+    event.events = events
+    event.data.fd = fd
+    _ = epoll_ctl(epollFD, EPOLL_CTL_ADD, fd, &event)
+  }
+
+  func modify(fd: Int32, events: UInt32) {
+    var event = epoll_event()
+    event.events = events
+    event.data.fd = fd
+    _ = epoll_ctl(epollFD, EPOLL_CTL_MOD, fd, &event)
+  }
+
+  func deregister(fd: Int32) {
+    watchers[fd] = nil
+    _ = epoll_ctl(epollFD, EPOLL_CTL_DEL, fd, nil)
+  }
+
+  /// Runs `work` on the loop after `nanoseconds`; returns an id for ``cancelTimer(_:)``.
+  @discardableResult
+  func schedule(afterNanoseconds nanoseconds: UInt64, _ work: @escaping () -> Void) -> UInt64 {
+    let id = nextTimerID
+    nextTimerID += 1
+    timerWork[id] = work
+    timerHeap.append((monotonicNanoseconds() &+ nanoseconds, id))
+    siftUp(timerHeap.count - 1)
+    return id
+  }
+
+  func cancelTimer(_ id: UInt64) {
+    timerWork[id] = nil
+  }
+
+  private func run() {
+    threadID.store(UInt(pthread_self()), ordering: .releasing)
+    var events = [epoll_event](repeating: epoll_event(), count: 256)
+    while !stopping.load(ordering: .acquiring) {
+      let timeout = nextTimeoutMilliseconds()
+      let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
+
+      if count > 0 {
+        for index in 0..<Int(count) {
+          let fd = events[index].data.fd
+          if fd == wakeFD {
+            var value: UInt64 = 0
+            _ = read(wakeFD, &value, 8)
+          } else if let watcher = watchers[fd] {
+            watcher.handleEvents(events[index].events)
+          }
+        }
+      }
+      runQueued()
+      runTimers()
+    }
+    for (_, watcher) in watchers { watcher.handleEvents(EPOLLHUP.rawValue) }
+    close(epollFD)
+    close(wakeFD)
+  }
+
+  private func runQueued() {
+    while true {
+      let work = queue.withLock { queued -> [@Sendable () -> Void] in
+        let taken = queued
+        queued.removeAll(keepingCapacity: true)
+        return taken
+      }
+      if work.isEmpty { return }
+      for item in work { item() }
+    }
+  }
+
+  private func runTimers() {
+    let now = monotonicNanoseconds()
+    while let first = timerHeap.first, first.deadline <= now {
+      popTimer()
+      if let work = timerWork.removeValue(forKey: first.id) { work() }
+    }
+  }
+
+  private func nextTimeoutMilliseconds() -> Int32 {
+    while let first = timerHeap.first, timerWork[first.id] == nil { popTimer() }
+    guard let first = timerHeap.first else { return 1000 }
+    let now = monotonicNanoseconds()
+    if first.deadline <= now { return 0 }
+    return Int32(min((first.deadline - now + 999_999) / 1_000_000, 1000))
+  }
+
+  private func popTimer() {
+    timerHeap.swapAt(0, timerHeap.count - 1)
+    timerHeap.removeLast()
+    var index = 0
+    while true {
+      let left = 2 * index + 1
+      let right = left + 1
+      var smallest = index
+      if left < timerHeap.count, timerHeap[left].deadline < timerHeap[smallest].deadline {
+        smallest = left
+      }
+      if right < timerHeap.count, timerHeap[right].deadline < timerHeap[smallest].deadline {
+        smallest = right
+      }
+      if smallest == index { return }
+      timerHeap.swapAt(index, smallest)
+      index = smallest
+    }
+  }
+
+  private func siftUp(_ start: Int) {
+    var index = start
+    while index > 0 {
+      let parent = (index - 1) / 2
+      if timerHeap[parent].deadline <= timerHeap[index].deadline { return }
+      timerHeap.swapAt(parent, index)
+      index = parent
+    }
+  }
+}
+
+/// A fixed set of loops, one per core by default, handed out round-robin.
+final class EventLoopGroup: Sendable {
+  let loops: [EventLoop]
+  private let next = Atomic<Int>(0)
+
+  init(threads: Int) throws {
+    loops = try (0..<max(1, threads)).map { _ in try EventLoop() }
+    for loop in loops { loop.start() }
+  }
+
+  /// The group clients share when they are not given one.
+  static let shared: EventLoopGroup = {
+    // Creating an epoll descriptor fails only when the process is out of descriptors;
+    // nothing can work then.
+    try! EventLoopGroup(threads: Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+  }()
+
+  func nextLoop() -> EventLoop {
+    loops[next.add(1, ordering: .relaxed).oldValue % loops.count]
+  }
+
+  func shutdown() {
+    for loop in loops { loop.stop() }
+  }
+}
+
+private final class ThreadBody {
+  let run: () -> Void
+  init(_ run: @escaping () -> Void) { self.run = run }
+}
+
+func monotonicNanoseconds() -> UInt64 {
+  var spec = timespec()
+  clock_gettime(CLOCK_MONOTONIC, &spec)
+  return UInt64(spec.tv_sec) * 1_000_000_000 + UInt64(spec.tv_nsec)
+}
+
+func errnoText(_ code: Int32 = errno) -> String {
+  String(cString: strerror(code))
+}

@@ -1,0 +1,60 @@
+/// One HTTP/2 stream's state, owned by its connection's loop thread.
+final class H2Stream {
+  enum Phase {
+    case receivingHeaders
+    case awaitingAdmission
+    case admitted
+    case refused
+    case finished
+  }
+
+  let id: Int32
+  var phase: Phase = .receivingHeaders
+  var headers: [(String, String)] = []
+  var headerBytes = 0
+  var headerBlocks = 0
+
+  // Inbound messages.
+  var pendingData: [UInt8] = []
+  var inboundEnded = false
+  var deframer: MessageDeframer
+  var inbound: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+  var queuedInboundBytes = 0
+  var deferredConsume = 0
+  var inboundGzip = false
+
+  // Outbound messages and the end of the stream.
+  var outbound: [UInt8] = []
+  var outboundOffset = 0
+  var outboundEnded = false
+  var outboundGzip = false
+  var trailers: [(String, String)]?
+  var headersSent = false
+  var dataDeferred = false
+  var writeWaiters: [CheckedContinuation<Void, any Error>] = []
+
+  // Server side.
+  var handlerTask: Task<Void, Never>?
+  var deadlineTimer: UInt64?
+
+  // Client side.
+  var call: ClientCallState?
+
+  init(id: Int32, maxMessageSize: Int) {
+    self.id = id
+    self.deframer = MessageDeframer(maxMessageSize: maxMessageSize)
+  }
+
+  var bufferedOutbound: Int { outbound.count - outboundOffset }
+
+  func header(_ name: String) -> String? {
+    for (key, value) in headers where key == name { return value }
+    return nil
+  }
+}
+
+/// What a client call's caller waits for; filled in on the loop.
+final class ClientCallState: Sendable {
+  let initialMetadata = Promise<Result<Metadata, GRPCStatus>>()
+  let status = Promise<(GRPCStatus, Metadata)>()
+}

@@ -1,0 +1,251 @@
+internal import CNGHTTP2
+import Logging
+
+/// Server-side stream handling: request validation, admission, handlers, responses.
+extension HTTP2Connection {
+  private var shared: ServerShared {
+    guard case .server(let shared) = role else { preconditionFailure("server role expected") }
+    return shared
+  }
+
+  func serverRequestHeaders(_ stream: H2Stream) {
+    guard stream.header(":method") == "POST" else {
+      respondHTTPError(stream, status: "405")
+      return
+    }
+    guard let contentType = stream.header("content-type"),
+      contentType == "application/grpc" || contentType.hasPrefix("application/grpc+")
+        || contentType.hasPrefix("application/grpc;")
+    else {
+      respondHTTPError(stream, status: "415")
+      return
+    }
+    let path = stream.header(":path") ?? ""
+    guard path.hasPrefix("/") else {
+      refuse(stream, GRPCStatus(code: .unimplemented, message: "malformed method path"))
+      return
+    }
+
+    var metadata = Metadata()
+    for (name, value) in stream.headers where !Metadata.isReserved(name) {
+      guard metadata.appendWire(name: name, value: value) else {
+        refuse(stream, GRPCStatus(code: .internal, message: "bad base64 in \(name)"))
+        return
+      }
+    }
+
+    if let timeout = stream.header("grpc-timeout") {
+      guard let nanoseconds = HTTP2Connection.parseTimeout(timeout) else {
+        refuse(stream, GRPCStatus(code: .internal, message: "malformed grpc-timeout"))
+        return
+      }
+      let id = stream.id
+      stream.deadlineTimer = loop.schedule(afterNanoseconds: nanoseconds) { [self] in
+        guard let stream = streams[id], stream.phase != .finished else { return }
+        stream.deadlineTimer = nil
+        stream.handlerTask?.cancel()
+        finishServerStream(
+          id, status: GRPCStatus(code: .deadlineExceeded, message: "deadline exceeded"),
+          trailers: Metadata())
+      }
+    }
+
+    let head = CallHead(path: path, metadata: metadata, peer: peer, remoteAddress: remoteAddress)
+    stream.phase = .awaitingAdmission
+    guard let interceptor = shared.interceptor else {
+      admissionDecided(stream.id, head: head, admission: .admit(metadata: metadata))
+      return
+    }
+    let id = stream.id
+    let connection = self
+    Task {
+      let admission = await interceptor.admit(head)
+      connection.loop.execute {
+        connection.admissionDecided(id, head: head, admission: admission)
+      }
+    }
+  }
+
+  func admissionDecided(_ streamID: Int32, head: CallHead, admission: Admission) {
+    guard let stream = streams[streamID], stream.phase == .awaitingAdmission, !closed else {
+      return
+    }
+    let metadata: Metadata
+    let context: (any Sendable)?
+    switch admission.verdict {
+    case .refuse(let status):
+      logger.debug(
+        "call refused at the header stage",
+        metadata: ["grpc.path": head.path, "grpc.status": "\(status.code)"])
+      refuse(stream, status)
+      flush()
+      return
+    case .admit(let admitted, let value):
+      metadata = admitted
+      context = value
+    }
+
+    guard let handler = shared.router.handlers[head.path] else {
+      refuse(stream, GRPCStatus(code: .unimplemented, message: "unknown method \(head.path)"))
+      flush()
+      return
+    }
+    let encoding = stream.header("grpc-encoding") ?? "identity"
+    guard encoding == "identity" || encoding == "gzip" else {
+      refuse(
+        stream,
+        GRPCStatus(code: .unimplemented, message: "unsupported grpc-encoding \(encoding)"),
+        extra: [("grpc-accept-encoding", "gzip,identity")])
+      flush()
+      return
+    }
+
+    stream.phase = .admitted
+    stream.inboundGzip = encoding == "gzip"
+    stream.outboundGzip = encoding == "gzip"
+    if initialStreamWindow < limits.streamWindow, let session {
+      nghttp2_session_set_local_window_size(
+        session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, Int32(limits.streamWindow))
+    }
+
+    let (messages, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+    stream.inbound = continuation
+    let connection = self
+    let inbound = InboundMessages(stream: messages) { size in
+      connection.loop.execute { connection.messageConsumed(streamID, size) }
+    }
+    if !stream.pendingData.isEmpty {
+      let pending = stream.pendingData
+      stream.pendingData = []
+      pending.withUnsafeBytes { deliver(stream, $0) }
+    }
+    drainDeframer(stream)
+
+    let sink = ServerStreamSink(
+      connection: self, streamID: streamID, response: ResponseMetadata(),
+      gzip: stream.outboundGzip)
+    let serverContext = ServerContext(
+      path: head.path, metadata: metadata, peer: head.peer, remoteAddress: head.remoteAddress,
+      admission: context, response: sink.response)
+    stream.handlerTask = Task {
+      let status: GRPCStatus
+      do {
+        try await handler(inbound, sink, serverContext)
+        status = .ok
+      } catch let error as GRPCStatus {
+        status = error
+      } catch let error as any GRPCStatusConvertible {
+        status = error.makeGRPCStatus()
+      } catch is CancellationError {
+        status = GRPCStatus(code: .cancelled, message: "the call was cancelled")
+      } catch {
+        status = GRPCStatus(code: .unknown, message: "the handler failed")
+      }
+      sink.finish(status)
+    }
+    flush()
+  }
+
+  func serverSend(
+    _ streamID: Int32, bytes: [UInt8], initial: Metadata,
+    completion: CheckedContinuation<Void, any Error>
+  ) {
+    guard let stream = streams[streamID], stream.phase == .admitted else {
+      completion.resume(throwing: GRPCStatus(code: .cancelled, message: "the stream closed"))
+      return
+    }
+    if !stream.headersSent { sendResponseHeaders(stream, initial: initial) }
+    enqueue(streamID, bytes: bytes, completion: completion)
+  }
+
+  private func sendResponseHeaders(_ stream: H2Stream, initial: Metadata) {
+    var headers = [(":status", "200"), ("content-type", "application/grpc")]
+    if stream.outboundGzip { headers.append(("grpc-encoding", "gzip")) }
+    headers.append(("grpc-accept-encoding", "gzip,identity"))
+    headers.append(contentsOf: initial.wireHeaders)
+    submitResponse(stream, headers: headers, endStream: false)
+  }
+
+  /// Ends a call with a status; Trailers-Only when no headers went out yet.
+  func finishServerStream(
+    _ streamID: Int32, status: GRPCStatus, trailers: Metadata, initial: Metadata = Metadata()
+  ) {
+    guard let stream = streams[streamID], stream.phase != .finished, !closed else { return }
+    if let timer = stream.deadlineTimer { loop.cancelTimer(timer) }
+    stream.deadlineTimer = nil
+    if status.code == .ok {
+      stream.inbound?.finish()
+    } else {
+      stream.inbound?.finish(throwing: status)
+    }
+    stream.inbound = nil
+    stream.phase = .finished
+
+    var fields = [("grpc-status", "\(status.code.rawValue)")]
+    if !status.message.isEmpty {
+      fields.append(("grpc-message", GRPCStatus.percentEncode(status.message)))
+    }
+    fields.append(contentsOf: trailers.wireHeaders)
+
+    if !stream.headersSent && initial.count > 0 { sendResponseHeaders(stream, initial: initial) }
+    if stream.headersSent {
+      stream.trailers = fields
+      stream.outboundEnded = true
+      resumeData(stream)
+    } else {
+      submitResponse(
+        stream, headers: [(":status", "200"), ("content-type", "application/grpc")] + fields,
+        endStream: true)
+    }
+    releaseUnread(stream)
+    flush()
+  }
+
+  private func refuse(_ stream: H2Stream, _ status: GRPCStatus, extra: [(String, String)] = []) {
+    var fields = [
+      (":status", "200"), ("content-type", "application/grpc"),
+      ("grpc-status", "\(status.code.rawValue)"),
+    ]
+    if !status.message.isEmpty {
+      fields.append(("grpc-message", GRPCStatus.percentEncode(status.message)))
+    }
+    fields.append(contentsOf: extra)
+    stream.phase = .refused
+    if let timer = stream.deadlineTimer { loop.cancelTimer(timer) }
+    submitResponse(stream, headers: fields, endStream: true)
+    releaseUnread(stream)
+  }
+
+  private func respondHTTPError(_ stream: H2Stream, status: String) {
+    stream.phase = .refused
+    submitResponse(stream, headers: [(":status", status)], endStream: true)
+    releaseUnread(stream)
+    flush()
+  }
+
+  /// Returns window credit for body bytes that will never be read.
+  private func releaseUnread(_ stream: H2Stream) {
+    consume(stream.id, stream.pendingData.count + stream.deferredConsume)
+    stream.pendingData = []
+    stream.deferredConsume = 0
+  }
+
+  /// Parses `grpc-timeout` (`1-8 digits` + `H M S m u n`) into nanoseconds.
+  static func parseTimeout(_ text: String) -> UInt64? {
+    guard let unit = text.last, (2...9).contains(text.count),
+      let value = UInt64(text.dropLast())
+    else { return nil }
+    let scale: UInt64
+    switch unit {
+    case "H": scale = 3_600_000_000_000
+    case "M": scale = 60_000_000_000
+    case "S": scale = 1_000_000_000
+    case "m": scale = 1_000_000
+    case "u": scale = 1000
+    case "n": scale = 1
+    default: return nil
+    }
+    let (result, overflow) = value.multipliedReportingOverflow(by: scale)
+    return overflow ? UInt64.max / 2 : result
+  }
+}

@@ -1,0 +1,76 @@
+internal import CNGHTTP2
+import Logging
+
+/// Frame events from nghttp2, routed by the connection's role.
+extension HTTP2Connection {
+  func beginHeaders(streamID: Int32) {
+    if let stream = streams[streamID] {
+      stream.headers.removeAll()
+      stream.headerBytes = 0
+      return
+    }
+    guard isServer else { return }
+    streams[streamID] = H2Stream(id: streamID, maxMessageSize: limits.maxReceiveMessageSize)
+  }
+
+  /// Records one header field; `false` resets the stream (header list too large).
+  func header(
+    streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
+  ) -> Bool {
+    guard let stream = streams[streamID] else { return true }
+    // RFC 9113's accounting: name + value + 32 per field, checked on every field so an
+    // oversized block is refused before it is all held.
+    stream.headerBytes += name.count + value.count + 32
+    if stream.headerBytes > limits.maxHeaderListSize {
+      logger.debug(
+        "header list too large; resetting the stream",
+        metadata: ["h2.remote": remoteAddress, "h2.stream": "\(streamID)"])
+      return false
+    }
+    stream.headers.append(
+      (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
+    return true
+  }
+
+  func headersComplete(streamID: Int32, endStream: Bool) {
+    guard let stream = streams[streamID] else { return }
+    stream.headerBlocks += 1
+    if isServer {
+      if stream.headerBlocks == 1 { serverRequestHeaders(stream) }
+      if endStream { inboundEnded(streamID: streamID) }
+    } else {
+      clientHeaders(stream, endStream: endStream)
+    }
+  }
+
+  func dataReceived(streamID: Int32, bytes: UnsafeRawBufferPointer) {
+    guard let stream = streams[streamID] else {
+      if let session { nghttp2_session_consume_connection(session, bytes.count) }
+      return
+    }
+    if isServer {
+      switch stream.phase {
+      case .receivingHeaders, .awaitingAdmission:
+        // Held unread until the interceptor decides; bounded by the peer's initial window.
+        stream.pendingData.append(contentsOf: bytes)
+      case .admitted:
+        deliver(stream, bytes)
+      case .refused, .finished:
+        consume(streamID, bytes.count)
+      }
+    } else {
+      deliver(stream, bytes)
+    }
+  }
+
+  func inboundEnded(streamID: Int32) {
+    guard let stream = streams[streamID] else { return }
+    stream.inboundEnded = true
+    if !isServer || stream.phase == .admitted { drainDeframer(stream) }
+  }
+
+  func goAwayReceived() {
+    goingAway = true
+    if case .client(let shared) = role { shared.connectionGoingAway(self) }
+  }
+}

@@ -1,0 +1,633 @@
+internal import AuthCore
+internal import CEpoll
+internal import CNGHTTP2
+internal import Glibc
+import Logging
+
+/// One TCP connection: socket I/O, optional TLS, and the nghttp2 session over them.
+///
+/// Everything here runs on ``loop``'s thread. Handler tasks and client callers reach the
+/// connection only through `loop.execute`, passing `Sendable` values.
+// Safe to share: every stored property is read and written only on `loop`'s thread; other
+// threads hold a reference solely to schedule work onto that loop with `execute`.
+final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
+  enum Role {
+    case server(ServerShared)
+    case client(ClientShared)
+  }
+
+  let loop: EventLoop
+  let fd: Int32
+  let role: Role
+  let remoteAddress: String
+  let logger: Logger
+  let limits: ConnectionLimits
+  var tls: TLSSession?
+  var session: OpaquePointer?
+  var streams: [Int32: H2Stream] = [:]
+  var peer: PeerCertificate?
+  var closed = false
+  var goingAway = false
+  var readyWaiters: [(Result<Void, TransportError>) -> Void] = []
+  var ready = false
+  var connecting = false
+
+  private var outbound: [UInt8] = []
+  private var outboundOffset = 0
+  private var watchingWrite = false
+  private var handshakeTimer: UInt64?
+  private var idleTimer: UInt64?
+  private var lastActivity = monotonicNanoseconds()
+  private static let outboundHighWater = 1 << 20
+
+  init(
+    loop: EventLoop, fd: Int32, role: Role, remoteAddress: String, tls: TLSSession?,
+    limits: ConnectionLimits, logger: Logger
+  ) {
+    self.loop = loop
+    self.fd = fd
+    self.role = role
+    self.remoteAddress = remoteAddress
+    self.tls = tls
+    self.limits = limits
+    self.logger = logger
+  }
+
+  var isServer: Bool {
+    if case .server = role { return true }
+    return false
+  }
+
+  // MARK: - Start
+
+  /// Registers with the loop; a server starts its handshake, a client waits for `connect`.
+  func start(connecting: Bool, handshakeTimeout: Duration?) {
+    self.connecting = connecting
+    let events = EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (connecting ? EPOLLOUT.rawValue : 0)
+    watchingWrite = connecting
+    loop.register(fd: fd, events: events, watcher: self)
+    if let handshakeTimeout {
+      handshakeTimer = loop.schedule(afterNanoseconds: handshakeTimeout.nanoseconds) {
+        [self] in
+        guard !ready else { return }
+        fail(TransportError(code: .handshakeFailed, message: "handshake timed out"))
+      }
+    }
+    if !connecting { beginProtocol() }
+  }
+
+  private func beginProtocol() {
+    if tls == nil {
+      startHTTP2()
+    } else {
+      stepHandshake()
+    }
+  }
+
+  private func stepHandshake() {
+    guard let tls, !tls.handshakeDone else { return }
+    switch tls.handshake() {
+    case .needMore:
+      flushSocket()
+    case .failed(let reason):
+      flushSocket()
+      logger.debug(
+        "TLS handshake failed", metadata: ["tls.remote": remoteAddress, "tls.error": reason])
+      fail(TransportError(code: .handshakeFailed, message: "TLS handshake failed", cause: reason))
+    case .done:
+      guard tls.negotiatedH2 else {
+        logger.debug("peer did not negotiate ALPN h2", metadata: ["tls.remote": remoteAddress])
+        fail(
+          TransportError(code: .handshakeFailed, message: "the peer did not negotiate ALPN h2"))
+        return
+      }
+      peer = tls.verifiedPeer()
+      startHTTP2()
+    }
+  }
+
+  private func startHTTP2() {
+    if let handshakeTimer { loop.cancelTimer(handshakeTimer) }
+    handshakeTimer = nil
+    var callbacks: OpaquePointer?
+    nghttp2_session_callbacks_new(&callbacks)
+    HTTP2Callbacks.install(callbacks!)
+    var options: OpaquePointer?
+    nghttp2_option_new(&options)
+    // Windows are reopened as messages are taken, so a slow reader holds back its peer.
+    nghttp2_option_set_no_auto_window_update(options, 1)
+    nghttp2_option_set_max_outbound_ack(options, 1000)
+    nghttp2_option_set_max_settings(options, 32)
+    nghttp2_option_set_stream_reset_rate_limit(options, 1000, 100)
+    nghttp2_option_set_max_continuations(options, 16)
+    let user = Unmanaged.passUnretained(self).toOpaque()
+    var session: OpaquePointer?
+    if isServer {
+      nghttp2_session_server_new2(&session, callbacks, user, options)
+    } else {
+      nghttp2_session_client_new2(&session, callbacks, user, options)
+    }
+    nghttp2_session_callbacks_del(callbacks)
+    nghttp2_option_del(options)
+    self.session = session
+
+    var settings = [
+      nghttp2_settings_entry(
+        settings_id: Int32(NGHTTP2_SETTINGS_MAX_CONCURRENT_STREAMS.rawValue),
+        value: UInt32(limits.maxConcurrentStreams)),
+      nghttp2_settings_entry(
+        settings_id: Int32(NGHTTP2_SETTINGS_INITIAL_WINDOW_SIZE.rawValue),
+        value: UInt32(initialStreamWindow)),
+      nghttp2_settings_entry(
+        settings_id: Int32(NGHTTP2_SETTINGS_MAX_HEADER_LIST_SIZE.rawValue),
+        value: UInt32(limits.maxHeaderListSize)),
+    ]
+    if !isServer { settings.removeFirst() }
+    nghttp2_submit_settings(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), settings, settings.count)
+    nghttp2_session_set_local_window_size(
+      session, UInt8(NGHTTP2_FLAG_NONE.rawValue), 0, Int32(limits.connectionWindow))
+
+    ready = true
+    let waiters = readyWaiters
+    readyWaiters = []
+    for waiter in waiters { waiter(.success(())) }
+    armIdleTimer()
+    flush()
+  }
+
+  /// The per-stream window granted before a stream is admitted.
+  var initialStreamWindow: Int {
+    if case .server(let shared) = role, shared.interceptor != nil {
+      // Nothing of a body may arrive before the interceptor decides; the window opens on
+      // admission. Peers that sent before seeing this setting are held unread.
+      return 0
+    }
+    return limits.streamWindow
+  }
+
+  // MARK: - Socket events
+
+  func handleEvents(_ events: UInt32) {
+    if closed { return }
+    if connecting {
+      guard events & (EPOLLOUT.rawValue | EPOLLERR.rawValue | EPOLLHUP.rawValue) != 0 else {
+        return
+      }
+      var error: Int32 = 0
+      var length = socklen_t(MemoryLayout<Int32>.size)
+      getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+      guard error == 0 else {
+        fail(
+          TransportError(
+            code: .connectFailed, message: "could not connect to \(remoteAddress)",
+            cause: errnoText(error)))
+        return
+      }
+      connecting = false
+      updateWriteInterest()
+      beginProtocol()
+      return
+    }
+
+    if events & EPOLLOUT.rawValue != 0 {
+      flushSocket()
+      if outbound.count - outboundOffset < HTTP2Connection.outboundHighWater { flush() }
+    }
+    if events & (EPOLLIN.rawValue | EPOLLRDHUP.rawValue | EPOLLHUP.rawValue | EPOLLERR.rawValue)
+      != 0
+    {
+      readSocket(hangup: events & (EPOLLHUP.rawValue | EPOLLERR.rawValue) != 0)
+    }
+  }
+
+  private func readSocket(hangup: Bool) {
+    var buffer = [UInt8](repeating: 0, count: 65536)
+    var rounds = 0
+    while !closed && rounds < 16 {
+      rounds += 1
+      let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+      if count > 0 {
+        lastActivity = monotonicNanoseconds()
+        buffer.withUnsafeBytes { received(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        continue
+      }
+      if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+      if count < 0 && errno == EINTR { continue }
+      fail(TransportError(code: .connectionClosed, message: "the peer closed the connection"))
+      return
+    }
+    if hangup && !closed {
+      fail(TransportError(code: .connectionClosed, message: "the connection was reset"))
+      return
+    }
+    flush()
+  }
+
+  private func received(_ bytes: UnsafeRawBufferPointer) {
+    guard let tls else {
+      feedHTTP2(bytes)
+      return
+    }
+    tls.feed(bytes)
+    if !tls.handshakeDone {
+      stepHandshake()
+      if closed || !tls.handshakeDone { return }
+    }
+    let healthy = tls.readPlaintext { plaintext in
+      if !closed { feedHTTP2(plaintext) }
+    }
+    if !healthy && !closed {
+      fail(TransportError(code: .connectionClosed, message: "the TLS session ended"))
+    }
+  }
+
+  private func feedHTTP2(_ bytes: UnsafeRawBufferPointer) {
+    guard let session, !closed else { return }
+    let result = nghttp2_session_mem_recv(
+      session, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
+    if result < 0 {
+      logger.debug(
+        "HTTP/2 error; closing the connection",
+        metadata: [
+          "h2.remote": remoteAddress,
+          "h2.error": String(cString: nghttp2_strerror(Int32(result))),
+        ])
+      // Flood and protocol errors leave a GOAWAY queued; send it, then close.
+      flush(force: true)
+      fail(
+        TransportError(
+          code: .connectionClosed,
+          message: "HTTP/2 protocol error: \(String(cString: nghttp2_strerror(Int32(result))))"))
+    }
+  }
+
+  // MARK: - Output
+
+  /// Moves nghttp2's pending frames through TLS to the socket.
+  func flush(force: Bool = false) {
+    guard let session, !closed || force else { return }
+    while outbound.count - outboundOffset < HTTP2Connection.outboundHighWater {
+      var data: UnsafePointer<UInt8>?
+      let count = nghttp2_session_mem_send(session, &data)
+      if count < 0 {
+        fail(TransportError(code: .connectionClosed, message: "HTTP/2 send error"))
+        return
+      }
+      if count == 0 { break }
+      let bytes = UnsafeRawBufferPointer(start: data, count: count)
+      if let tls {
+        _ = tls.writePlaintext(bytes)
+        tls.takeOutput(into: &outbound)
+      } else {
+        outbound.append(contentsOf: bytes)
+      }
+    }
+    flushSocket()
+
+    if !closed && nghttp2_session_want_read(session) == 0
+      && nghttp2_session_want_write(session) == 0 && outbound.count == outboundOffset
+    {
+      fail(TransportError(code: .connectionClosed, message: "the HTTP/2 session ended"))
+    } else if goingAway && streams.isEmpty && !closed && outbound.count == outboundOffset {
+      fail(TransportError(code: .connectionClosed, message: "the connection drained"))
+    }
+  }
+
+  private func flushSocket() {
+    if let tls { tls.takeOutput(into: &outbound) }
+    while outboundOffset < outbound.count {
+      let count = outbound.withUnsafeBytes { buffer in
+        send(
+          fd, buffer.baseAddress! + outboundOffset, buffer.count - outboundOffset,
+          Int32(MSG_NOSIGNAL))
+      }
+      if count > 0 {
+        outboundOffset += count
+        continue
+      }
+      if count < 0 && errno == EINTR { continue }
+      if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
+      closeNow()
+      return
+    }
+    if outboundOffset == outbound.count {
+      outbound.removeAll(keepingCapacity: outbound.capacity <= 1 << 20)
+      outboundOffset = 0
+    } else if outboundOffset > 1 << 20 {
+      outbound.removeFirst(outboundOffset)
+      outboundOffset = 0
+    }
+    updateWriteInterest()
+  }
+
+  private func updateWriteInterest() {
+    let want = connecting || outboundOffset < outbound.count
+    guard want != watchingWrite, !closed else { return }
+    watchingWrite = want
+    loop.modify(
+      fd: fd,
+      events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (want ? EPOLLOUT.rawValue : 0))
+  }
+
+  // MARK: - Idle
+
+  private func armIdleTimer() {
+    guard let idle = limits.idleTimeout else { return }
+    idleTimer = loop.schedule(afterNanoseconds: idle.nanoseconds) { [self] in
+      guard !closed else { return }
+      let quiet = monotonicNanoseconds() - lastActivity
+      if streams.isEmpty && quiet >= idle.nanoseconds {
+        logger.debug("closing idle connection", metadata: ["h2.remote": remoteAddress])
+        beginGoAway()
+      } else {
+        armIdleTimer()
+      }
+    }
+  }
+
+  // MARK: - Closing
+
+  /// Sends GOAWAY and closes once in-flight streams finish.
+  func beginGoAway() {
+    guard !closed, !goingAway else { return }
+    goingAway = true
+    if let session {
+      nghttp2_submit_goaway(
+        session, UInt8(NGHTTP2_FLAG_NONE.rawValue),
+        nghttp2_session_get_last_proc_stream_id(session),
+        UInt32(NGHTTP2_NO_ERROR.rawValue), nil, 0)
+    }
+    flush()
+  }
+
+  /// Closes the connection and fails everything still waiting on it.
+  func fail(_ error: TransportError) {
+    guard !closed else { return }
+    flushSocket()
+    closeNow(error)
+  }
+
+  private func closeNow(_ error: TransportError? = nil) {
+    guard !closed else { return }
+    closed = true
+    let error =
+      error ?? TransportError(code: .connectionClosed, message: "the connection was closed")
+    logger.trace(
+      "connection closed",
+      metadata: [
+        "h2.remote": remoteAddress, "h2.reason": error.message, "h2.server": "\(isServer)",
+      ])
+    if let handshakeTimer { loop.cancelTimer(handshakeTimer) }
+    if let idleTimer { loop.cancelTimer(idleTimer) }
+    loop.deregister(fd: fd)
+    Glibc.close(fd)
+
+    let waiters = readyWaiters
+    readyWaiters = []
+    for waiter in waiters { waiter(.failure(error)) }
+    let open = streams
+    streams = [:]
+    for (_, stream) in open { streamClosed(stream, errorCode: UInt32.max, reason: error) }
+    if let session { nghttp2_session_del(session) }
+    session = nil
+
+    switch role {
+    case .server(let shared): shared.connectionClosed(self)
+    case .client(let shared): shared.connectionClosed(self)
+    }
+  }
+
+  // MARK: - Streams
+
+  /// Sends response headers; with `endStream` they are the whole (Trailers-Only) response.
+  func submitResponse(_ stream: H2Stream, headers: [(String, String)], endStream: Bool) {
+    guard let session else { return }
+    var provider = nghttp2_data_provider()
+    provider.read_callback = HTTP2Callbacks.readData
+    stream.headersSent = true
+    withHeaderBlock(headers) { nva, count in
+      if endStream {
+        _ = nghttp2_submit_response(session, stream.id, nva, count, nil)
+      } else {
+        _ = nghttp2_submit_response(session, stream.id, nva, count, &provider)
+      }
+    }
+  }
+
+  /// Queues framed bytes on a stream; `completion` resumes when the buffer has room.
+  func enqueue(
+    _ streamID: Int32, bytes: [UInt8], completion: CheckedContinuation<Void, any Error>?
+  ) {
+    guard let stream = streams[streamID], !stream.outboundEnded, !closed else {
+      completion?.resume(throwing: GRPCStatus(code: .cancelled, message: "the stream closed"))
+      return
+    }
+    if stream.outbound.isEmpty {
+      stream.outbound = bytes
+      stream.outboundOffset = 0
+    } else {
+      stream.outbound.append(contentsOf: bytes)
+    }
+    resumeData(stream)
+    if let completion {
+      if stream.bufferedOutbound > limits.streamWindow {
+        stream.writeWaiters.append(completion)
+      } else {
+        completion.resume()
+      }
+    }
+    flush()
+  }
+
+  func resumeData(_ stream: H2Stream) {
+    guard stream.dataDeferred, let session else { return }
+    stream.dataDeferred = false
+    nghttp2_session_resume_data(session, stream.id)
+  }
+
+  /// Supplies DATA for nghttp2, and trailers once the buffer is empty and the stream ended.
+  func readData(streamID: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int)
+    -> (Int, UInt32)
+  {
+    guard let stream = streams[streamID] else {
+      return (Int(NGHTTP2_ERR_TEMPORAL_CALLBACK_FAILURE.rawValue), 0)
+    }
+    let available = stream.bufferedOutbound
+    if available > 0 {
+      let count = min(available, length)
+      stream.outbound.withUnsafeBytes { source in
+        UnsafeMutableRawPointer(buffer).copyMemory(
+          from: source.baseAddress! + stream.outboundOffset, byteCount: count)
+      }
+      stream.outboundOffset += count
+      if stream.outboundOffset == stream.outbound.count {
+        stream.outbound.removeAll(keepingCapacity: true)
+        stream.outboundOffset = 0
+      } else if stream.outboundOffset > 1 << 20 {
+        stream.outbound.removeFirst(stream.outboundOffset)
+        stream.outboundOffset = 0
+      }
+      if stream.bufferedOutbound <= limits.streamWindow && !stream.writeWaiters.isEmpty {
+        let waiters = stream.writeWaiters
+        stream.writeWaiters = []
+        for waiter in waiters { waiter.resume() }
+      }
+      return (count, 0)
+    }
+
+    guard stream.outboundEnded else {
+      stream.dataDeferred = true
+      return (Int(NGHTTP2_ERR_DEFERRED.rawValue), 0)
+    }
+    if let trailers = stream.trailers, let session {
+      withHeaderBlock(trailers) { nva, count in
+        _ = nghttp2_submit_trailer(session, streamID, nva, count)
+      }
+      return (0, NGHTTP2_DATA_FLAG_EOF.rawValue | NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
+    }
+    return (0, NGHTTP2_DATA_FLAG_EOF.rawValue)
+  }
+
+  /// Gives back flow-control credit for bytes the application has taken.
+  func consume(_ streamID: Int32, _ count: Int) {
+    guard let session, count > 0 else { return }
+    nghttp2_session_consume_connection(session, count)
+    if streams[streamID] != nil { nghttp2_session_consume_stream(session, streamID, count) }
+  }
+
+  /// Decodes DATA into messages and hands them to the reader.
+  func deliver(_ stream: H2Stream, _ bytes: UnsafeRawBufferPointer) {
+    guard stream.inbound != nil else {
+      consume(stream.id, bytes.count)
+      return
+    }
+    if stream.queuedInboundBytes < limits.streamWindow {
+      consume(stream.id, bytes.count)
+    } else {
+      stream.deferredConsume += bytes.count
+    }
+    stream.deframer.append(bytes)
+    drainDeframer(stream)
+  }
+
+  func drainDeframer(_ stream: H2Stream) {
+    while let inbound = stream.inbound {
+      let message: (compressed: Bool, payload: [UInt8])?
+      do {
+        message = try stream.deframer.next()
+      } catch {
+        inboundFailed(stream, error)
+        return
+      }
+      guard var (compressed, payload) = message else { break }
+      if compressed {
+        guard stream.inboundGzip else {
+          inboundFailed(
+            stream,
+            GRPCStatus(
+              code: .internal, message: "compressed message without a grpc-encoding"))
+          return
+        }
+        do {
+          payload = try Gzip.decompress(payload, limit: limits.maxReceiveMessageSize)
+        } catch {
+          inboundFailed(stream, error)
+          return
+        }
+        compressed = false
+      }
+      stream.queuedInboundBytes += payload.count
+      inbound.yield(payload)
+    }
+    if stream.inboundEnded, let inbound = stream.inbound {
+      if stream.deframer.hasPartialMessage {
+        inboundFailed(
+          stream, GRPCStatus(code: .internal, message: "the stream ended inside a message"))
+      } else {
+        inbound.finish()
+        stream.inbound = nil
+      }
+    }
+  }
+
+  /// The reader took a message: count it off and reopen the window if it was held.
+  func messageConsumed(_ streamID: Int32, _ size: Int) {
+    guard let stream = streams[streamID] else { return }
+    stream.queuedInboundBytes -= size
+    if stream.queuedInboundBytes < limits.streamWindow && stream.deferredConsume > 0 {
+      let count = stream.deferredConsume
+      stream.deferredConsume = 0
+      consume(streamID, count)
+      flush()
+    }
+  }
+
+  func inboundFailed(_ stream: H2Stream, _ status: GRPCStatus) {
+    stream.inbound?.finish(throwing: status)
+    stream.inbound = nil
+    switch role {
+    case .server: finishServerStream(stream.id, status: status, trailers: Metadata())
+    case .client: failClientStream(stream, status: status, resetCode: NGHTTP2_CANCEL.rawValue)
+    }
+  }
+
+  func streamClosed(_ stream: H2Stream, errorCode: UInt32, reason: TransportError?) {
+    streams[stream.id] = nil
+    if let timer = stream.deadlineTimer { loop.cancelTimer(timer) }
+    let waiters = stream.writeWaiters
+    stream.writeWaiters = []
+    let cancelled = GRPCStatus(code: .cancelled, message: "the stream was closed")
+    for waiter in waiters { waiter.resume(throwing: cancelled) }
+    switch role {
+    case .server:
+      stream.inbound?.finish(throwing: cancelled)
+      stream.inbound = nil
+      if stream.phase != .finished { stream.handlerTask?.cancel() }
+      stream.phase = .finished
+    case .client:
+      clientStreamClosed(stream, errorCode: errorCode, reason: reason)
+    }
+  }
+
+  func withHeaderBlock<R>(
+    _ headers: [(String, String)], _ body: (UnsafePointer<nghttp2_nv>, Int) -> R
+  ) -> R {
+    var bytes: [UInt8] = []
+    var ranges: [(Int, Int, Int, Int)] = []
+    for (name, value) in headers {
+      let nameStart = bytes.count
+      bytes.append(contentsOf: name.utf8)
+      let valueStart = bytes.count
+      bytes.append(contentsOf: value.utf8)
+      ranges.append((nameStart, valueStart - nameStart, valueStart, bytes.count - valueStart))
+    }
+    return bytes.withUnsafeMutableBufferPointer { storage in
+      // Every block carries at least a pseudo-header or grpc-status, so storage is non-empty.
+      let base = storage.baseAddress!
+      let fields = ranges.map { range in
+        nghttp2_nv(
+          name: base + range.0, value: base + range.2, namelen: range.1, valuelen: range.3,
+          flags: UInt8(NGHTTP2_NV_FLAG_NONE.rawValue))
+      }
+      return fields.withUnsafeBufferPointer { body($0.baseAddress!, $0.count) }
+    }
+  }
+}
+
+/// Per-connection limits, shared by the server and client configurations.
+struct ConnectionLimits: Sendable {
+  var maxConcurrentStreams: Int
+  var maxHeaderListSize: Int
+  var maxReceiveMessageSize: Int
+  var streamWindow: Int
+  var connectionWindow: Int
+  var idleTimeout: Duration?
+}
+
+extension Duration {
+  var nanoseconds: UInt64 {
+    let (seconds, attoseconds) = components
+    guard seconds >= 0 else { return 0 }
+    return UInt64(seconds) * 1_000_000_000 + UInt64(attoseconds / 1_000_000_000)
+  }
+}

@@ -1,0 +1,130 @@
+internal import AuthCore
+internal import COpenSSL
+internal import Glibc
+
+/// One connection's TLS state over memory BIOs, so all socket I/O stays in the connection.
+///
+/// Ciphertext from the socket goes in with ``feed(_:)``; ciphertext to send comes out of
+/// ``takeOutput()``. Used only on the connection's loop thread.
+final class TLSSession {
+  private let ssl: OpaquePointer
+  private let readBIO: OpaquePointer
+  private let writeBIO: OpaquePointer
+  private(set) var handshakeDone = false
+
+  enum HandshakeResult {
+    case done
+    case needMore
+    case failed(String)
+  }
+
+  init(context: TLSContext, serverName: String?) throws {
+    guard let ssl = SSL_new(context.context),
+      let readBIO = BIO_new(BIO_s_mem()), let writeBIO = BIO_new(BIO_s_mem())
+    else { throw TLSContext.error("could not start a TLS session", code: .handshakeFailed) }
+    self.ssl = ssl
+    self.readBIO = readBIO
+    self.writeBIO = writeBIO
+    SSL_set_bio(ssl, readBIO, writeBIO)
+
+    if context.isServer {
+      SSL_set_accept_state(ssl)
+    } else {
+      SSL_set_connect_state(ssl)
+      if let serverName {
+        var address = in6_addr()
+        let isIP =
+          inet_pton(AF_INET, serverName, &address) == 1
+          || inet_pton(AF_INET6, serverName, &address) == 1
+        if isIP {
+          X509_VERIFY_PARAM_set1_ip_asc(SSL_get0_param(ssl), serverName)
+        } else {
+          _ = COpenSSL_transport_set_sni(ssl, serverName)
+          SSL_set1_host(ssl, serverName)
+        }
+      }
+    }
+  }
+
+  deinit {
+    SSL_free(ssl)
+  }
+
+  func feed(_ bytes: UnsafeRawBufferPointer) {
+    guard bytes.count > 0 else { return }
+    _ = BIO_write(readBIO, bytes.baseAddress, Int32(bytes.count))
+  }
+
+  func handshake() -> HandshakeResult {
+    ERR_clear_error()
+    let result = SSL_do_handshake(ssl)
+    if result == 1 {
+      handshakeDone = true
+      return .done
+    }
+
+    let error = SSL_get_error(ssl, result)
+    if error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE { return .needMore }
+    var reason = TLSContext.drainErrorQueue() ?? "TLS error \(error)"
+    let verify = SSL_get_verify_result(ssl)
+    if verify != X509_V_OK {
+      reason += " (certificate verify: \(String(cString: X509_verify_cert_error_string(verify))))"
+    }
+    return .failed(reason)
+  }
+
+  /// Whether the peer agreed to ALPN `h2`.
+  var negotiatedH2: Bool {
+    var data: UnsafePointer<UInt8>?
+    var length: UInt32 = 0
+    SSL_get0_alpn_selected(ssl, &data, &length)
+    guard let data, length == 2 else { return false }
+    return data[0] == UInt8(ascii: "h") && data[1] == UInt8(ascii: "2")
+  }
+
+  /// The verified leaf certificate, or `nil` when none was presented or it did not verify.
+  func verifiedPeer() -> PeerCertificate? {
+    guard let cert = SSL_get0_peer_certificate(ssl), SSL_get_verify_result(ssl) == X509_V_OK
+    else { return nil }
+    return PeerCertificate(x509: cert)
+  }
+
+  /// Decrypts what is buffered; returns `false` when the session failed or the peer closed.
+  func readPlaintext(_ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
+    var buffer = [UInt8](repeating: 0, count: 16384)
+    while true {
+      ERR_clear_error()
+      let count = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }
+      if count > 0 {
+        buffer.withUnsafeBytes { body(UnsafeRawBufferPointer(rebasing: $0[0..<Int(count)])) }
+        continue
+      }
+      let error = SSL_get_error(ssl, count)
+      return error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE
+    }
+  }
+
+  func writePlaintext(_ bytes: UnsafeRawBufferPointer) -> Bool {
+    guard bytes.count > 0 else { return true }
+    ERR_clear_error()
+    return SSL_write(ssl, bytes.baseAddress, Int32(bytes.count)) == Int32(bytes.count)
+  }
+
+  /// Ciphertext waiting to be written to the socket.
+  func takeOutput(into out: inout [UInt8]) {
+    while BIO_ctrl_pending(writeBIO) > 0 {
+      let pending = Int(BIO_ctrl_pending(writeBIO))
+      let start = out.count
+      out.append(contentsOf: repeatElement(0, count: pending))
+      let count = out.withUnsafeMutableBytes {
+        BIO_read(writeBIO, $0.baseAddress! + start, Int32(pending))
+      }
+      out.removeLast(pending - max(0, Int(count)))
+      if count <= 0 { break }
+    }
+  }
+
+  func shutdown() {
+    SSL_shutdown(ssl)
+  }
+}
