@@ -88,6 +88,14 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    .executableTarget(
+      name: "user-client",
+      dependencies: ["OpenShellClient", "OpenShellAPI", "OpenShellCLI", "GRPCTransport"],
+      path: "Examples/UserClient",
+      exclude: ["README.md"],
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: - Benchmarks
 
     .executableTarget(
