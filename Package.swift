@@ -27,7 +27,7 @@ let package = Package(
     .target(name: "Logging", swiftSettings: swiftSettings),
     .target(name: "AuthCore", swiftSettings: swiftSettings),
     .target(name: "OpenShellAPI", swiftSettings: swiftSettings),
-    .target(name: "OpenShellCLI", swiftSettings: swiftSettings),
+    .target(name: "OpenShellCLI", dependencies: ["Logging"], swiftSettings: swiftSettings),
 
     // MARK: - Transport and OIDC
 

@@ -53,25 +53,28 @@ extension PeerCertificate {
   }
 }
 
-/// Sandbox names as they may appear in a sandbox identity.
-enum SandboxName {
-  /// Whether `name` is a sandbox name: 1 to 253 characters of lower- or upper-case ASCII
-  /// letters, digits, `-`, `_` and `.`, not starting with `.`.
+/// The names sandboxes (and the gateway's other resources) may have.
+public enum SandboxName {
+  /// Whether `name` is a valid name: 1 to 63 ASCII letters, digits, `-`, `_` and `.`,
+  /// starting with a letter or digit.
   ///
-  /// Anything else (an escape, a slash, a query) is refused rather than decoded, so one
-  /// certificate can never name two different sandboxes depending on who parses it.
-  static func isValid(_ name: String) -> Bool {
-    let bytes = name.utf8
-    guard (1...253).contains(bytes.count), bytes.first != UInt8(ascii: ".") else { return false }
+  /// A certificate's sandbox identity must be such a name; anything else (an escape, a slash,
+  /// a query) is refused rather than decoded, so one certificate can never name two different
+  /// sandboxes depending on who parses it.
+  ///
+  /// - Parameter name: The candidate name.
+  /// - Returns: Whether it is valid.
+  public static func isValid(_ name: String) -> Bool {
+    let bytes = Array(name.utf8)
+    guard (1...63).contains(bytes.count), isAlphanumeric(bytes[0]) else { return false }
     return bytes.allSatisfy { byte in
-      switch byte {
-      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-        UInt8(ascii: "."):
-        true
-      default:
-        false
-      }
+      isAlphanumeric(byte) || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        || byte == UInt8(ascii: ".")
     }
+  }
+
+  private static func isAlphanumeric(_ byte: UInt8) -> Bool {
+    (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte | 0x20)
+      || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
   }
 }

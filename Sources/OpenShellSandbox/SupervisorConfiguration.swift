@@ -1,10 +1,6 @@
 public import Logging
 public import OpenShellCLI
 
-#if canImport(Glibc)
-  import Glibc
-#endif
-
 /// How the supervisor reaches the gateway and which sandbox it speaks for.
 public struct SupervisorConfiguration: Sendable {
   /// `https://host:port` (mutual TLS) or `http://host:port` (h2c behind a proxy).
@@ -85,21 +81,13 @@ public struct SupervisorConfiguration: Sendable {
     }
     self.endpoint = endpoint
     self.sandboxID = sandboxID
-    trustRootsPath = options.value("tls-ca").flatMap { $0.isEmpty ? nil : $0 }
-    certificatePath = options.value("tls-cert").flatMap { $0.isEmpty ? nil : $0 }
-    keyPath = options.value("tls-key").flatMap { $0.isEmpty ? nil : $0 }
-    policyPath = options.value("policy").flatMap { $0.isEmpty ? nil : $0 }
+    trustRootsPath = options.nonEmptyValue("tls-ca")
+    certificatePath = options.nonEmptyValue("tls-cert")
+    keyPath = options.nonEmptyValue("tls-key")
+    policyPath = options.nonEmptyValue("policy")
     once = options.isSet("once")
 
-    let levelText = options.value("log-level") ?? "info"
-    guard let level = Logger.Level(name: levelText) else {
-      throw CommandLineError(
-        code: .invalidValue,
-        message: "--log-level '\(levelText)' is not one of trace, debug, info, notice, warning, "
-          + "error, critical"
-      )
-    }
-    logLevel = level
+    logLevel = try options.logLevel()
     let pollText = options.value("poll-interval") ?? "5"
     guard let poll = Double(pollText), poll > 0 else {
       throw CommandLineError(
@@ -118,21 +106,9 @@ public struct SupervisorConfiguration: Sendable {
       }
       var files = [("--tls-cert", certificatePath), ("--tls-key", keyPath)]
       if let trustRootsPath { files.append(("--tls-ca", trustRootsPath)) }
-      for (flag, path) in files {
-        guard access(path, R_OK) == 0 else {
-          throw CommandLineError(
-            code: .invalidConfiguration,
-            message: "\(flag) \(path): \(String(cString: strerror(errno)))"
-          )
-        }
-      }
+      for (flag, path) in files { try requireReadableFile(path, option: flag) }
     }
-    if let policyPath, access(policyPath, R_OK) != 0 {
-      throw CommandLineError(
-        code: .invalidConfiguration,
-        message: "--policy \(policyPath): \(String(cString: strerror(errno)))"
-      )
-    }
+    if let policyPath { try requireReadableFile(policyPath, option: "--policy") }
   }
 
   private static func missing(_ message: String) -> CommandLineError {

@@ -168,7 +168,7 @@ extension GatewayConfiguration {
   /// - Throws: ``CommandLineError`` saying what to fix.
   public init(_ options: ParsedOptions) throws(CommandLineError) {
     bindAddress = options.value("bind-address") ?? "127.0.0.1"
-    guard Self.isIPAddress(bindAddress) else {
+    guard isIPAddress(bindAddress) else {
       throw Self.invalid("--bind-address '\(bindAddress)' is not an IPv4 or IPv6 address")
     }
     let portText = options.value("port") ?? "8080"
@@ -176,19 +176,12 @@ extension GatewayConfiguration {
       throw Self.invalid("--port '\(portText)' is not a port number from 0 to 65535")
     }
     self.port = port
-    let levelText = options.value("log-level") ?? "info"
-    guard let level = Logger.Level(name: levelText) else {
-      throw Self.invalid(
-        "--log-level '\(levelText)' is not one of trace, debug, info, notice, warning, error, "
-          + "critical"
-      )
-    }
-    logLevel = level
+    logLevel = try options.logLevel()
     stateDirectory = options.value("state-dir") ?? "./openshell-state"
 
-    let certificate = options.value("tls-cert").flatMap { $0.isEmpty ? nil : $0 }
-    let key = options.value("tls-key").flatMap { $0.isEmpty ? nil : $0 }
-    let clientCA = options.value("tls-client-ca").flatMap { $0.isEmpty ? nil : $0 }
+    let certificate = options.nonEmptyValue("tls-cert")
+    let key = options.nonEmptyValue("tls-key")
+    let clientCA = options.nonEmptyValue("tls-client-ca")
     if options.isSet("disable-tls") {
       guard certificate == nil, key == nil, clientCA == nil else {
         throw Self.conflict(
@@ -207,7 +200,7 @@ extension GatewayConfiguration {
       var files = [("--tls-cert", certificate), ("--tls-key", key)]
       if let clientCA { files.append(("--tls-client-ca", clientCA)) }
       for (flag, path) in files {
-        try Self.requireReadable(path, flag: flag)
+        try requireReadableFile(path, option: flag)
       }
       transport = .tls(certificate: certificate, key: key, clientCA: clientCA)
     }
@@ -267,8 +260,8 @@ extension GatewayConfiguration {
     }
     let audience = options.value("oidc-audience") ?? "openshell-cli"
     guard !audience.isEmpty else { throw invalid("--oidc-audience cannot be empty") }
-    let caBundle = options.value("oidc-ca-bundle").flatMap { $0.isEmpty ? nil : $0 }
-    if let caBundle { try requireReadable(caBundle, flag: "--oidc-ca-bundle") }
+    let caBundle = options.nonEmptyValue("oidc-ca-bundle")
+    if let caBundle { try requireReadableFile(caBundle, option: "--oidc-ca-bundle") }
     return OIDC(
       issuer: issuer,
       audience: audience,
@@ -307,20 +300,6 @@ extension GatewayConfiguration {
         throw invalid("\(fix): http:// is allowed only for an issuer on a loopback address")
       }
     }
-  }
-
-  private static func requireReadable(_ path: String, flag: String) throws(CommandLineError) {
-    guard access(path, R_OK) == 0 else {
-      throw CommandLineError(
-        code: .invalidConfiguration,
-        message: "\(flag) \(path): \(String(cString: strerror(errno)))"
-      )
-    }
-  }
-
-  static func isIPAddress(_ text: String) -> Bool {
-    var buffer = in6_addr()
-    return inet_pton(AF_INET, text, &buffer) == 1 || inet_pton(AF_INET6, text, &buffer) == 1
   }
 
   private static func invalid(_ message: String) -> CommandLineError {

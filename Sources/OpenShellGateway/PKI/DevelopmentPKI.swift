@@ -1,3 +1,4 @@
+import AuthCore
 internal import COpenSSL
 
 #if canImport(Glibc)
@@ -89,7 +90,7 @@ public struct DevelopmentPKI: Sendable {
       .sign(issuer: nil, issuerKey: caKey)
     try write(ca, caKey, name: "ca")
 
-    let serverSANs = options.serverNames.map { Self.isIPAddress($0) ? "IP:\($0)" : "DNS:\($0)" }
+    let serverSANs = options.serverNames.map { isIPAddress($0) ? "IP:\($0)" : "DNS:\($0)" }
     try issue(
       name: "server",
       subject: [("CN", options.serverNames.first ?? "localhost")],
@@ -120,7 +121,7 @@ public struct DevelopmentPKI: Sendable {
   }
 
   private func validate() throws(PKIError) {
-    for name in options.sandboxNames where !Self.isSandboxName(name) {
+    for name in options.sandboxNames where !SandboxName.isValid(name) {
       throw PKIError(
         "'\(name)' is not a valid sandbox name: use letters, digits, '-', '_' and '.', "
           + "starting with a letter or digit"
@@ -185,29 +186,6 @@ public struct DevelopmentPKI: Sendable {
       unlink(temporary)
       throw PKIError("cannot write \(path): \(reason)")
     }
-  }
-
-  static func isIPAddress(_ text: String) -> Bool {
-    var buffer = in6_addr()
-    return inet_pton(AF_INET, text, &buffer) == 1 || inet_pton(AF_INET6, text, &buffer) == 1
-  }
-
-  static func isSandboxName(_ name: String) -> Bool {
-    let bytes = Array(name.utf8)
-    guard (1...63).contains(bytes.count) else { return false }
-    func allowed(_ byte: UInt8) -> Bool {
-      switch byte {
-      case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-        UInt8(ascii: "0")...UInt8(ascii: "9"):
-        true
-      case UInt8(ascii: "-"), UInt8(ascii: "_"), UInt8(ascii: "."):
-        true
-      default:
-        false
-      }
-    }
-    return bytes.allSatisfy(allowed) && bytes[0] != UInt8(ascii: ".")
-      && bytes[0] != UInt8(ascii: "-")
   }
 }
 

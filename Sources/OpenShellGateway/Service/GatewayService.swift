@@ -97,20 +97,7 @@ public final class GatewayService: Sendable {
   }
 
   static func validateName(_ name: String, _ what: String) throws {
-    let bytes = Array(name.utf8)
-    let valid =
-      (1...63).contains(bytes.count)
-      && bytes.allSatisfy { byte in
-        switch byte {
-        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-          UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "_"),
-          UInt8(ascii: "."):
-          true
-        default:
-          false
-        }
-      } && bytes[0] != UInt8(ascii: ".") && bytes[0] != UInt8(ascii: "-")
-    guard valid else {
+    guard SandboxName.isValid(name) else {
       throw RPCError.invalidArgument(
         "\(what) '\(name)' is not valid: use 1 to 63 letters, digits, '-', '_' or '.', "
           + "starting with a letter or digit"
