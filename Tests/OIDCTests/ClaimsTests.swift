@@ -7,7 +7,7 @@ import Testing
 struct ClaimsTests {
   @Test("a token from another issuer is refused")
   func wrongIssuer() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     var claims = issuer.claims(now: clock.secondsSince1970)
@@ -21,7 +21,7 @@ struct ClaimsTests {
 
   @Test("iss with a trailing slash matches the configured issuer")
   func issuerTrailingSlash() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     var claims = issuer.claims(now: clock.secondsSince1970)
@@ -39,12 +39,13 @@ struct ClaimsTests {
       ("[]", false), ("7", false), (#""openshell-cli-x""#, false),
     ])
   func audience(json: String, accepted: Bool) async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     let value = try JSONSerialization.jsonObject(
       with: Data(json.utf8), options: .fragmentsAllowed)
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970, audience: value))
+    let token = try await issuer.mint(
+      claims: issuer.claims(now: clock.secondsSince1970, audience: value))
 
     if accepted {
       _ = try await verifier.verify(token: token)
@@ -56,7 +57,7 @@ struct ClaimsTests {
 
   @Test("missing aud, exp or sub is refused", arguments: ["aud", "exp", "sub", "iss"])
   func missingClaim(name: String) async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     var claims = issuer.claims(now: clock.secondsSince1970)
@@ -79,14 +80,14 @@ struct ClaimsTests {
       ("iat", 61.0, false), ("iat", 60.0, true), ("iat", -3600.0, true),
     ])
   func timeClaims(name: String, offset: Double, accepted: Bool) async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     let now = clock.secondsSince1970
     var claims = issuer.claims(now: now)
     claims[name] = Int(now + offset)
 
-    let token = try issuer.mint(claims: claims)
+    let token = try await issuer.mint(claims: claims)
 
     if accepted {
       _ = try await verifier.verify(token: token)
@@ -98,10 +99,10 @@ struct ClaimsTests {
 
   @Test("a token that verified stops verifying once the clock passes exp and the leeway")
   func expiresLater() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
     _ = try await verifier.verify(token: token)
 
     clock.advance(by: 300 + 61)
@@ -112,7 +113,7 @@ struct ClaimsTests {
 
   @Test("exp as a string is refused")
   func expNotNumber() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     var claims = issuer.claims(now: clock.secondsSince1970)
@@ -157,7 +158,7 @@ struct ClaimsTests {
     layout: OIDCVerifier.Configuration.Claims, extraJSON: String, roles: Set<String>,
     scopes: Set<String>
   ) async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock) { $0.claims = layout }
     let extra = try #require(

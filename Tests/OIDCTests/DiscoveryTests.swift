@@ -8,29 +8,29 @@ import Testing
 struct DiscoveryTests {
   @Test("a discovery document naming another issuer leaves the verifier unavailable")
   func issuerMismatch() async throws {
-    let issuer = try TestIssuer()
-    try issuer.command(["cmd": "configure", "advertised_issuer": "https://other.example.com"])
+    let issuer = try await TestIssuer.start()
+    try await issuer.command(["cmd": "configure", "advertised_issuer": "https://other.example.com"])
     let clock = ManualClock()
     let logs = InMemoryLogHandler()
     let verifier = try makeVerifier(for: issuer, clock: clock, logs: logs)
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
 
     let error = try #require(await authError { try await verifier.verify(token: token) })
 
     #expect(error.code == .unavailable)
     #expect(error.cause?.contains("https://other.example.com") == true)
-    #expect(try issuer.hits().jwks == 0)
+    #expect(try await issuer.hits().jwks == 0)
     let warning = try #require(logs.records.first { $0.level == .warning })
     #expect(warning.metadata["oidc.error"]?.contains("is not") == true)
   }
 
   @Test("a jwks_uri over http to a host that is not loopback is refused")
   func plainKeySetURL() async throws {
-    let issuer = try TestIssuer()
-    try issuer.command(["cmd": "configure", "jwks_uri": "http://keys.example.com/jwks"])
+    let issuer = try await TestIssuer.start()
+    try await issuer.command(["cmd": "configure", "jwks_uri": "http://keys.example.com/jwks"])
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
 
     let error = try #require(await authError { try await verifier.verify(token: token) })
 
@@ -39,12 +39,12 @@ struct DiscoveryTests {
 
   @Test("a key set larger than the response limit is refused")
   func oversizedKeySet() async throws {
-    let issuer = try TestIssuer()
-    try issuer.command(["cmd": "configure", "jwks_uri": issuer.url + "/huge"])
+    let issuer = try await TestIssuer.start()
+    try await issuer.command(["cmd": "configure", "jwks_uri": issuer.url + "/huge"])
     let clock = ManualClock()
     let logs = InMemoryLogHandler()
     let verifier = try makeVerifier(for: issuer, clock: clock, logs: logs)
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
 
     let error = try #require(await authError { try await verifier.verify(token: token) })
 
@@ -55,11 +55,11 @@ struct DiscoveryTests {
 
   @Test("a fetch that outlasts its timeout leaves the verifier unavailable")
   func fetchTimeout() async throws {
-    let issuer = try TestIssuer()
-    try issuer.command(["cmd": "stall", "seconds": 5])
+    let issuer = try await TestIssuer.start()
+    try await issuer.command(["cmd": "stall", "seconds": 5])
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock) { $0.fetch.timeout = 0.5 }
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
 
     let error = try #require(await authError { try await verifier.verify(token: token) })
 
@@ -69,20 +69,20 @@ struct DiscoveryTests {
 
   @Test("an issuer whose certificate the trust store does not know is unavailable")
   func untrustedCertificate() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock) { $0.fetch.caBundlePath = nil }
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
 
     let error = try #require(await authError { try await verifier.verify(token: token) })
 
     #expect(error.code == .unavailable)
-    #expect(try issuer.hits().discovery == 0)
+    #expect(try await issuer.hits().discovery == 0)
   }
 
   @Test("plain http to an issuer on a loopback address works")
   func loopbackHTTP() async throws {
-    let issuer = try TestIssuer(plain: true)
+    let issuer = try await TestIssuer.start(plain: true)
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
 

@@ -9,20 +9,20 @@ import Testing
 struct KeyCacheTests {
   @Test("a token with an unknown kid after rotation triggers a refresh and verifies")
   func rotation() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
-    let oldToken = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let oldToken = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
     _ = try await verifier.verify(token: oldToken)
 
-    let newKid = try issuer.rotate()
+    let newKid = try await issuer.rotate()
     clock.advance(by: 31)
-    let newToken = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let newToken = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
     let identity = try await verifier.verify(token: newToken)
 
     #expect(identity.subject == "user-1234")
     #expect(newKid != "rsa-1")
-    #expect(try issuer.hits().jwks == 2)
+    #expect(try await issuer.hits().jwks == 2)
     // The old key is gone from the set, so the token it signed no longer passes, even
     // though it verified (and was cached) before.
     let error = try #require(await authError { try await verifier.verify(token: oldToken) })
@@ -31,15 +31,16 @@ struct KeyCacheTests {
 
   @Test("a flood of made-up kids causes at most one refresh per interval")
   func rateLimit() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     _ = try await verifier.verify(
       token: issuer.mint(claims: issuer.claims(now: clock.secondsSince1970)))
     clock.advance(by: 31)
     let claims = issuer.claims(now: clock.secondsSince1970)
-    let tokens = try (0..<40).map {
-      try issuer.mint(claims: claims, header: ["kid": "made-up-\($0)"])
+    var tokens: [String] = []
+    for index in 0..<40 {
+      tokens.append(try await issuer.mint(claims: claims, header: ["kid": "made-up-\(index)"]))
     }
 
     await withTaskGroup(of: Void.self) { group in
@@ -51,12 +52,12 @@ struct KeyCacheTests {
       }
     }
 
-    #expect(try issuer.hits().jwks == 2)
+    #expect(try await issuer.hits().jwks == 2)
   }
 
   @Test("with no refresh interval, an unknown kid costs one refresh and is unauthenticated")
   func unknownKidWithoutInterval() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock) {
       $0.keys.minimumRefreshInterval = 0
@@ -64,25 +65,25 @@ struct KeyCacheTests {
     let claims = issuer.claims(now: clock.secondsSince1970)
     _ = try await verifier.verify(token: issuer.mint(claims: claims))
 
-    let token = try issuer.mint(claims: claims, header: ["kid": "made-up"])
+    let token = try await issuer.mint(claims: claims, header: ["kid": "made-up"])
     let error = try #require(await authError { try await verifier.verify(token: token) })
 
     #expect(error.code == .unauthenticated)
-    #expect(try issuer.hits().jwks == 2)
+    #expect(try await issuer.hits().jwks == 2)
   }
 
   @Test("concurrent misses on a new kid share one refresh")
   func singleFlight() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock) {
       $0.tokens.verifiedCacheCapacity = 0
     }
     _ = try await verifier.verify(
       token: issuer.mint(claims: issuer.claims(now: clock.secondsSince1970)))
-    _ = try issuer.rotate(keepOld: true)
+    _ = try await issuer.rotate(keepOld: true)
     clock.advance(by: 31)
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
 
     let verified = await withTaskGroup(of: Bool.self) { group in
       for _ in 0..<32 {
@@ -92,16 +93,16 @@ struct KeyCacheTests {
     }
 
     #expect(verified == 32)
-    #expect(try issuer.hits().jwks == 2)
-    #expect(try issuer.hits().discovery == 1)
+    #expect(try await issuer.hits().jwks == 2)
+    #expect(try await issuer.hits().discovery == 1)
   }
 
   @Test("concurrent first calls share one discovery and one key fetch")
   func coldSingleFlight() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
-    let token = try issuer.mint(
+    let token = try await issuer.mint(
       key: "ec256", alg: "ES256", claims: issuer.claims(now: clock.secondsSince1970))
 
     let verified = await withTaskGroup(of: Bool.self) { group in
@@ -112,14 +113,14 @@ struct KeyCacheTests {
     }
 
     #expect(verified == 32)
-    let hits = try issuer.hits()
+    let hits = try await issuer.hits()
     #expect(hits.discovery == 1)
     #expect(hits.jwks == 1)
   }
 
   @Test("with the issuer down, cached keys work until the TTL and grace run out")
   func outage() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let logs = InMemoryLogHandler()
     let verifier = try makeVerifier(for: issuer, clock: clock, logs: logs) {
@@ -129,7 +130,7 @@ struct KeyCacheTests {
     }
     _ = try await verifier.verify(
       token: issuer.mint(claims: issuer.claims(now: clock.secondsSince1970)))
-    try issuer.setDown(true)
+    try await issuer.setDown(true)
 
     // Past the TTL: the cached key answers while a refresh fails behind it.
     clock.advance(by: 601)
@@ -155,7 +156,7 @@ struct KeyCacheTests {
     #expect(logs.records.filter { $0.level >= .warning }.count == 1)
 
     // The issuer comes back: the next refresh restores service and says so.
-    try issuer.setDown(false)
+    try await issuer.setDown(false)
     clock.advance(by: 120)
     _ = try await verifier.verify(
       token: issuer.mint(claims: issuer.claims(now: clock.secondsSince1970)))
@@ -165,7 +166,7 @@ struct KeyCacheTests {
 
   @Test("a remembered token is refused once its keys are past the grace period")
   func cachedTokenAfterGrace() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock) {
       $0.keys.cacheTTL = 600
@@ -173,10 +174,10 @@ struct KeyCacheTests {
     }
     var claims = issuer.claims(now: clock.secondsSince1970)
     claims["exp"] = Int(clock.secondsSince1970) + 100_000
-    let token = try issuer.mint(claims: claims)
+    let token = try await issuer.mint(claims: claims)
     _ = try await verifier.verify(token: token)
     #expect(verifier.cachedIdentity(for: token) != nil)
-    try issuer.setDown(true)
+    try await issuer.setDown(true)
 
     clock.advance(by: 1201)
     let error = try #require(await authError { try await verifier.verify(token: token) })
@@ -186,8 +187,8 @@ struct KeyCacheTests {
 
   @Test("started with the issuer down, calls are unavailable until keys load")
   func startWhileDown() async throws {
-    let issuer = try TestIssuer()
-    try issuer.setDown(true)
+    let issuer = try await TestIssuer.start()
+    try await issuer.setDown(true)
     let clock = ManualClock()
     let logs = InMemoryLogHandler()
     let verifier = try makeVerifier(for: issuer, clock: clock, logs: logs) {
@@ -196,14 +197,14 @@ struct KeyCacheTests {
     }
     verifier.start()
     defer { verifier.stop() }
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
 
     let error = try #require(await authError { try await verifier.verify(token: token) })
     #expect(error.code == .unavailable)
     #expect(verifier.readiness == .loading)
     #expect(await eventually { logs.records.contains { $0.level == .warning } })
 
-    try issuer.setDown(false)
+    try await issuer.setDown(false)
     #expect(await eventually { verifier.readiness == .ready })
     _ = try await verifier.verify(token: token)
     #expect(logs.records.filter { $0.level == .warning }.count == 1)
@@ -211,15 +212,15 @@ struct KeyCacheTests {
 
   @Test("logs never contain the token or its signature")
   func logsStayClean() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let logs = InMemoryLogHandler()
     let verifier = try makeVerifier(for: issuer, clock: clock, logs: logs)
     var claims = issuer.claims(now: clock.secondsSince1970)
-    let good = try issuer.mint(claims: claims)
+    let good = try await issuer.mint(claims: claims)
     claims["aud"] = "other"
-    let bad = try issuer.mint(claims: claims)
-    let stray = try issuer.mint(key: "stray", claims: claims, header: ["kid": "rsa-1"])
+    let bad = try await issuer.mint(claims: claims)
+    let stray = try await issuer.mint(key: "stray", claims: claims, header: ["kid": "rsa-1"])
 
     _ = try await verifier.verify(token: good)
     _ = await authError { try await verifier.verify(token: bad) }

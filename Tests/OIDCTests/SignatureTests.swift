@@ -13,10 +13,10 @@ struct SignatureTests {
       ("ec256", "ES256"), ("ec384", "ES384"), ("ec521", "ES512"),
     ])
   func validToken(key: String, alg: String) async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
-    let token = try issuer.mint(
+    let token = try await issuer.mint(
       key: key, alg: alg, claims: issuer.claims(now: clock.secondsSince1970))
 
     let identity = try await verifier.verify(token: token)
@@ -30,28 +30,28 @@ struct SignatureTests {
 
   @Test("alg none is refused without asking the issuer for keys")
   func algNone() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     let claims = issuer.claims(now: clock.secondsSince1970)
 
     for signature in ["", "c2lnbmF0dXJl"] {
       let token =
-        try issuer.command(["cmd": "unsigned", "claims": claims, "signature": signature])[
+        try await issuer.command(["cmd": "unsigned", "claims": claims, "signature": signature])[
           "token"] as! String
       let error = try #require(await authError { try await verifier.verify(token: token) })
       #expect(error.code == .unauthenticated)
     }
-    #expect(try issuer.hits().jwks == 0)
+    #expect(try await issuer.hits().jwks == 0)
   }
 
   @Test("an HS256 token keyed with the issuer's public key is refused")
   func hmacWithPublicKey() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     let token =
-      try issuer.command([
+      try await issuer.command([
         "cmd": "hs256_with_public_key", "key": "rsa",
         "claims": issuer.claims(now: clock.secondsSince1970),
       ])["token"] as! String
@@ -64,11 +64,11 @@ struct SignatureTests {
 
   @Test("a header naming alg twice cannot smuggle HS256 past the algorithm check")
   func duplicateAlgorithm() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     let token =
-      try issuer.command([
+      try await issuer.command([
         "cmd": "duplicate_alg", "key": "rsa", "claims": issuer.claims(now: clock.secondsSince1970),
       ])["token"] as! String
 
@@ -79,16 +79,16 @@ struct SignatureTests {
 
   @Test("a token signed by a key the issuer does not publish is refused")
   func strayKey() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     let claims = issuer.claims(now: clock.secondsSince1970)
 
-    let borrowedKid = try issuer.mint(key: "stray", claims: claims, header: ["kid": "rsa-1"])
+    let borrowedKid = try await issuer.mint(key: "stray", claims: claims, header: ["kid": "rsa-1"])
     let error = try #require(await authError { try await verifier.verify(token: borrowedKid) })
     #expect(error.message == "invalid token signature")
 
-    let ownKid = try issuer.mint(key: "stray", claims: claims)
+    let ownKid = try await issuer.mint(key: "stray", claims: claims)
     let unknown = try #require(await authError { try await verifier.verify(token: ownKid) })
     #expect(unknown.message == "token signed by an unknown key")
   }
@@ -99,10 +99,10 @@ struct SignatureTests {
       ("ec256", "ES256", "rsa-1"), ("rsa", "RS256", "ec256-1"), ("ec384", "ES384", "ec256-1"),
     ])
   func algorithmFromKey(key: String, alg: String, kid: String) async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
-    let token = try issuer.mint(
+    let token = try await issuer.mint(
       key: key, alg: alg, claims: issuer.claims(now: clock.secondsSince1970), header: ["kid": kid])
 
     let error = try #require(await authError { try await verifier.verify(token: token) })
@@ -112,14 +112,14 @@ struct SignatureTests {
 
   @Test("a key whose JWK names an alg accepts only that alg")
   func pinnedAlgorithm() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     let claims = issuer.claims(now: clock.secondsSince1970)
 
     _ = try await verifier.verify(token: issuer.mint(key: "rsa-ps", alg: "PS256", claims: claims))
     for alg in ["RS256", "PS384"] {
-      let token = try issuer.mint(key: "rsa-ps", alg: alg, claims: claims)
+      let token = try await issuer.mint(key: "rsa-ps", alg: alg, claims: claims)
       let error = try #require(await authError { try await verifier.verify(token: token) })
       #expect(error.message == "token algorithm does not match its key")
     }
@@ -127,10 +127,10 @@ struct SignatureTests {
 
   @Test("a token without kid is refused")
   func missingKid() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
-    let token = try issuer.mint(
+    let token = try await issuer.mint(
       claims: issuer.claims(now: clock.secondsSince1970), header: ["kid": NSNull()])
 
     let error = try #require(await authError { try await verifier.verify(token: token) })
@@ -140,10 +140,10 @@ struct SignatureTests {
 
   @Test("truncated, altered and garbage tokens are refused")
   func malformed() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
     let parts = token.split(separator: ".").map(String.init)
     let candidates = [
       "", "garbage", "a.b", "a.b.c.d", "\(parts[0])..\(parts[2])", "\(parts[0]).\(parts[1]).",
@@ -163,16 +163,16 @@ struct SignatureTests {
 
   @Test("a 64 KiB token is refused before any parsing")
   func oversized() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     var claims = issuer.claims(now: clock.secondsSince1970)
     claims["padding"] = String(repeating: "x", count: 64 * 1024)
-    let token = try issuer.mint(claims: claims)
+    let token = try await issuer.mint(claims: claims)
 
     let error = try #require(await authError { try await verifier.verify(token: token) })
 
     #expect(error.message == "token too large")
-    #expect(try issuer.hits().jwks == 0)
+    #expect(try await issuer.hits().jwks == 0)
   }
 }

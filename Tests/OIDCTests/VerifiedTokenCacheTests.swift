@@ -39,10 +39,10 @@ struct VerifiedTokenCacheTests {
 
   @Test("repeated verification of one token is answered from the cache")
   func verifierUsesCache() async throws {
-    let issuer = try TestIssuer()
+    let issuer = try await TestIssuer.start()
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
-    let token = try issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
     _ = try await verifier.verify(token: token)
 
     let cached = verifier.cachedIdentity(for: token)

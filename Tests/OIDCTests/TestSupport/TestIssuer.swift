@@ -21,8 +21,16 @@ final class TestIssuer: Sendable {
 
   /// Starts an issuer.
   ///
+  /// The child's start-up (key generation) and every reply are waited for on a thread outside
+  /// Swift's cooperative pool: blocking a pool thread would stall every other test running in
+  /// parallel, servers included.
+  ///
   /// - Parameter plain: Serve plain HTTP instead of HTTPS with the test CA's certificate.
-  init(plain: Bool = false) throws {
+  static func start(plain: Bool = false) async throws -> TestIssuer {
+    try await offPool { try TestIssuer(plain: plain) }
+  }
+
+  private init(plain: Bool) throws {
     guard let script = Bundle.module.path(forResource: "issuer", ofType: "py") else {
       throw TestSupportError("issuer.py is not in the test bundle")
     }
@@ -47,8 +55,9 @@ final class TestIssuer: Sendable {
       process: process, input: stdin.fileHandleForWriting, output: stdout.fileHandleForReading)
 
     var buffer: [UInt8] = []
-    let first = try Self.readLine(pipes.output, buffer: &buffer)
+    let firstLine = try Self.readLine(pipes.output, buffer: &buffer)
     lock = Mutex(buffer)
+    let first = try JSONSerialization.jsonObject(with: firstLine) as? [String: Any] ?? [:]
     guard let port = first["port"] as? Int else {
       throw TestSupportError("issuer.py did not print its port")
     }
@@ -62,11 +71,11 @@ final class TestIssuer: Sendable {
 
   /// Sends one command and returns the issuer's reply.
   @discardableResult
-  func command(_ command: [String: Any]) throws -> [String: Any] {
+  func command(_ command: [String: Any]) async throws -> [String: Any] {
     let line = try JSONSerialization.data(withJSONObject: command) + Data("\n".utf8)
-    let reply = try lock.withLock { buffer in
-      try pipes.input.write(contentsOf: line)
-      return try Self.readLine(pipes.output, buffer: &buffer)
+    let replyLine = try await offPool { try self.send(line) }
+    guard let reply = try JSONSerialization.jsonObject(with: replyLine) as? [String: Any] else {
+      throw TestSupportError("issuer.py wrote something other than a JSON object")
     }
     if let error = reply["error"] {
       throw TestSupportError("issuer.py: \(error)")
@@ -74,8 +83,14 @@ final class TestIssuer: Sendable {
     return reply
   }
 
-  private static func readLine(_ handle: FileHandle, buffer: inout [UInt8]) throws -> [String: Any]
-  {
+  private func send(_ line: Data) throws -> Data {
+    try lock.withLock { buffer in
+      try pipes.input.write(contentsOf: line)
+      return try Self.readLine(pipes.output, buffer: &buffer)
+    }
+  }
+
+  private static func readLine(_ handle: FileHandle, buffer: inout [UInt8]) throws -> Data {
     while !buffer.contains(UInt8(ascii: "\n")) {
       let chunk = handle.availableData
       if chunk.isEmpty { throw TestSupportError("issuer.py exited") }
@@ -84,37 +99,34 @@ final class TestIssuer: Sendable {
     let end = buffer.firstIndex(of: UInt8(ascii: "\n"))!
     let line = Data(buffer[..<end])
     buffer.removeSubrange(...end)
-    guard let object = try JSONSerialization.jsonObject(with: line) as? [String: Any] else {
-      throw TestSupportError("issuer.py wrote something other than a JSON object")
-    }
-    return object
+    return line
   }
 
   /// A token signed by PyJWT with the named key (`rsa`, `ec256`, `ec384`, `stray`).
   func mint(
     key: String = "rsa", alg: String = "RS256", claims: [String: Any],
     header: [String: Any] = [:]
-  ) throws -> String {
-    let reply = try command([
+  ) async throws -> String {
+    let reply = try await command([
       "cmd": "mint", "key": key, "alg": alg, "claims": claims, "header": header,
     ])
     return reply["token"] as! String
   }
 
   /// Replaces a key with a new one under a new `kid`; returns the new `kid`.
-  func rotate(key: String = "rsa", keepOld: Bool = false) throws -> String {
-    try command(["cmd": "rotate", "key": key, "keep_old": keepOld])["kid"] as! String
+  func rotate(key: String = "rsa", keepOld: Bool = false) async throws -> String {
+    try await command(["cmd": "rotate", "key": key, "keep_old": keepOld])["kid"] as! String
   }
 
   /// How many times discovery and the key set were fetched.
-  func hits() throws -> (discovery: Int, jwks: Int) {
-    let reply = try command(["cmd": "stats"])
+  func hits() async throws -> (discovery: Int, jwks: Int) {
+    let reply = try await command(["cmd": "stats"])
     return (reply["discovery"] as! Int, reply["jwks"] as! Int)
   }
 
   /// Makes the issuer answer 503 to everything (`true`) or serve again (`false`).
-  func setDown(_ down: Bool) throws {
-    try command(["cmd": down ? "down" : "up"])
+  func setDown(_ down: Bool) async throws {
+    try await command(["cmd": down ? "down" : "up"])
   }
 
   /// Claims a valid token for this issuer carries, around `now`.
@@ -128,5 +140,13 @@ final class TestIssuer: Sendable {
       "exp": Int(now) + 300,
       "realm_access": ["roles": ["admin", "viewer"]],
     ]
+  }
+}
+
+/// Runs blocking work (waiting on a child process) on a Dispatch thread instead of a thread of
+/// Swift's cooperative pool, which has only as many threads as the machine has cores.
+func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+  try await withCheckedThrowingContinuation { continuation in
+    DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
   }
 }
