@@ -34,7 +34,8 @@ public final class GRPCClient: Sendable {
       rest = target.dropFirst(7)
     } else {
       throw TransportError(
-        code: .invalidConfiguration, message: "target \(target) must start with https:// or http://")
+        code: .invalidConfiguration, message: "target \(target) must start with https:// or http://"
+      )
     }
     let authority = rest.split(separator: "/", maxSplits: 1).first.map(String.init) ?? ""
     guard let colon = authority.lastIndex(of: ":"),
@@ -134,8 +135,16 @@ public final class GRPCClient: Sendable {
   ) async throws -> Response {
     let call = try await makeCall(path: path, metadata: metadata, options: options)
     return try await withTaskCancellationHandler {
-      for request in requests { try await call.send(try serializer.serialize(request)) }
-      call.finishSending()
+      var pending: Request?
+      for request in requests {
+        if let previous = pending { try await call.send(try serializer.serialize(previous)) }
+        pending = request
+      }
+      if let last = pending {
+        try await call.send(try serializer.serialize(last), endOfStream: true)
+      } else {
+        call.finishSending()
+      }
       var response: [UInt8]?
       for try await message in call.responses {
         guard response == nil else {
@@ -174,9 +183,10 @@ public final class GRPCClient: Sendable {
     let call = try await makeCall(path: path, metadata: metadata, options: options)
     try await withTaskCancellationHandler {
       do {
-        try await call.send(try serializer.serialize(request))
-        call.finishSending()
-        for try await message in call.responses { try await body(deserializer.deserialize(message)) }
+        try await call.send(try serializer.serialize(request), endOfStream: true)
+        for try await message in call.responses {
+          try await body(deserializer.deserialize(message))
+        }
         _ = try await call.status()
       } catch {
         call.cancel()
@@ -216,9 +226,13 @@ public final class ClientCall: Sendable {
 
   /// Sends one request message, waiting while the window and buffer are full.
   ///
-  /// - Parameter message: The message bytes, without gRPC's prefix.
-  /// - Throws: ``GRPCStatus`` when the call has already ended.
-  public func send(_ message: [UInt8]) async throws {
+  /// - Parameters:
+  ///   - message: The message bytes, without gRPC's prefix.
+  ///   - endOfStream: Whether this is the last message (half-closes the call with it);
+  ///     defaults to `false`.
+  /// - Throws: The call's status when it already ended with an error, else ``GRPCStatus``
+  ///   `CANCELLED`.
+  public func send(_ message: [UInt8], endOfStream: Bool = false) async throws {
     var framed: [UInt8] = []
     if gzip {
       MessageFramer.frame(try Gzip.compress(message), compressed: true, into: &framed)
@@ -228,10 +242,17 @@ public final class ClientCall: Sendable {
     let bytes = framed
     let connection = connection
     let streamID = streamID
-    try await withCheckedThrowingContinuation { continuation in
-      connection.loop.execute {
-        connection.enqueue(streamID, bytes: bytes, completion: continuation)
+    do {
+      try await withCheckedThrowingContinuation { continuation in
+        connection.loop.execute {
+          connection.enqueue(streamID, bytes: bytes, completion: continuation)
+          if endOfStream { connection.finishSending(streamID) }
+        }
       }
+    } catch {
+      // The server may have ended the call first; its status says why, not our write.
+      if let (status, _) = state.status.currentValue, status.code != .ok { throw status }
+      throw error
     }
   }
 

@@ -9,7 +9,8 @@ enum Base64 {
     out.reserveCapacity((bytes.count + 2) / 3 * 4)
     var index = 0
     while index + 3 <= bytes.count {
-      let word = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+      let word =
+        UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
         | UInt32(bytes[index + 2])
       for shift in [18, 12, 6, 0] { out.append(alphabet[Int(word >> UInt32(shift) & 63)]) }
       index += 3

@@ -1,6 +1,6 @@
 internal import AuthCore
-internal import CNGHTTP2
 internal import CEpoll
+internal import CNGHTTP2
 internal import Glibc
 import Logging
 
@@ -297,7 +297,8 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     if let tls { tls.takeOutput(into: &outbound) }
     while outboundOffset < outbound.count {
       let count = outbound.withUnsafeBytes { buffer in
-        send(fd, buffer.baseAddress! + outboundOffset, buffer.count - outboundOffset,
+        send(
+          fd, buffer.baseAddress! + outboundOffset, buffer.count - outboundOffset,
           Int32(MSG_NOSIGNAL))
       }
       if count > 0 {
@@ -352,7 +353,8 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     goingAway = true
     if let session {
       nghttp2_submit_goaway(
-        session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nghttp2_session_get_last_proc_stream_id(session),
+        session, UInt8(NGHTTP2_FLAG_NONE.rawValue),
+        nghttp2_session_get_last_proc_stream_id(session),
         UInt32(NGHTTP2_NO_ERROR.rawValue), nil, 0)
     }
     flush()
@@ -372,7 +374,9 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       error ?? TransportError(code: .connectionClosed, message: "the connection was closed")
     logger.trace(
       "connection closed",
-      metadata: ["h2.remote": remoteAddress, "h2.reason": error.message, "h2.server": "\(isServer)"])
+      metadata: [
+        "h2.remote": remoteAddress, "h2.reason": error.message, "h2.server": "\(isServer)",
+      ])
     if let handshakeTimer { loop.cancelTimer(handshakeTimer) }
     if let idleTimer { loop.cancelTimer(idleTimer) }
     loop.deregister(fd: fd)
@@ -468,20 +472,27 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
         stream.writeWaiters = []
         for waiter in waiters { waiter.resume() }
       }
-      return (count, 0)
+      // Signal the end with the last bytes: a peer that grants exactly the announced
+      // message size leaves the window at zero, and nghttp2 would never ask again.
+      let flags = stream.bufferedOutbound == 0 && stream.outboundEnded ? endOfData(stream) : 0
+      return (count, flags)
     }
 
     guard stream.outboundEnded else {
       stream.dataDeferred = true
       return (Int(NGHTTP2_ERR_DEFERRED.rawValue), 0)
     }
+    return (0, endOfData(stream))
+  }
+
+  private func endOfData(_ stream: H2Stream) -> UInt32 {
     if let trailers = stream.trailers, let session {
       withHeaderBlock(trailers) { nva, count in
-        _ = nghttp2_submit_trailer(session, streamID, nva, count)
+        _ = nghttp2_submit_trailer(session, stream.id, nva, count)
       }
-      return (0, NGHTTP2_DATA_FLAG_EOF.rawValue | NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
+      return NGHTTP2_DATA_FLAG_EOF.rawValue | NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
     }
-    return (0, NGHTTP2_DATA_FLAG_EOF.rawValue)
+    return NGHTTP2_DATA_FLAG_EOF.rawValue
   }
 
   /// Gives back flow-control credit for bytes the application has taken.

@@ -16,7 +16,9 @@ enum Sockets {
     }
     defer { freeaddrinfo(result) }
 
-    let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    let fd = socket(
+      info.pointee.ai_family,
+      Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else {
       throw TransportError(code: .bindFailed, message: "cannot create a socket", cause: errnoText())
     }
@@ -52,7 +54,9 @@ enum Sockets {
     }
     defer { freeaddrinfo(result) }
 
-    let fd = socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    let fd = socket(
+      info.pointee.ai_family,
+      Int32(SOCK_STREAM.rawValue) | Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
     guard fd >= 0 else {
       throw TransportError(
         code: .connectFailed, message: "cannot create a socket", cause: errnoText())
@@ -80,7 +84,9 @@ enum Sockets {
     if Int32(storage.pointee.ss_family) == AF_INET6 {
       return storage.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
         inet_ntop(AF_INET6, &address.pointee.sin6_addr, &buffer, 64)
-        return ("[" + String(cString: buffer) + "]", Int(UInt16(bigEndian: address.pointee.sin6_port)))
+        return (
+          "[" + String(cString: buffer) + "]", Int(UInt16(bigEndian: address.pointee.sin6_port))
+        )
       }
     }
     return storage.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in

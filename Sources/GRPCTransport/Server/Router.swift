@@ -2,8 +2,11 @@
 ///
 /// Paths are matched byte for byte: no normalisation, no case folding.
 public struct Router: Sendable {
-  typealias Handler = @Sendable (InboundMessages, ServerStreamSink, ServerContext) async throws ->
-    Void
+  /// Returns the single response of a unary or client-streaming method, so the message
+  /// and the end of the stream reach the loop together.
+  typealias Handler =
+    @Sendable (InboundMessages, ServerStreamSink, ServerContext) async throws ->
+    [UInt8]?
 
   var handlers: [String: Handler] = [:]
 
@@ -26,7 +29,7 @@ public struct Router: Sendable {
     handlers[path] = { inbound, sink, context in
       let request = try await Router.single(inbound, deserializer)
       let response = try await handler(request, context)
-      try await sink.send(Router.encode(response, serializer))
+      return try Router.encode(response, serializer)
     }
   }
 
@@ -47,7 +50,7 @@ public struct Router: Sendable {
     handlers[path] = { inbound, sink, context in
       let requests = RequestMessages(inbound: inbound, deserialize: deserializer.deserialize)
       let response = try await handler(requests, context)
-      try await sink.send(Router.encode(response, serializer))
+      return try Router.encode(response, serializer)
     }
   }
 
@@ -67,7 +70,9 @@ public struct Router: Sendable {
   ) {
     handlers[path] = { inbound, sink, context in
       let request = try await Router.single(inbound, deserializer)
-      try await handler(request, ResponseWriter(sink: sink, serialize: serializer.serialize), context)
+      try await handler(
+        request, ResponseWriter(sink: sink, serialize: serializer.serialize), context)
+      return nil
     }
   }
 
@@ -88,7 +93,9 @@ public struct Router: Sendable {
   ) {
     handlers[path] = { inbound, sink, context in
       let requests = RequestMessages(inbound: inbound, deserialize: deserializer.deserialize)
-      try await handler(requests, ResponseWriter(sink: sink, serialize: serializer.serialize), context)
+      try await handler(
+        requests, ResponseWriter(sink: sink, serialize: serializer.serialize), context)
+      return nil
     }
   }
 

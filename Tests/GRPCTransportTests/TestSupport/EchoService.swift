@@ -1,6 +1,6 @@
 import AuthCore
-import GRPCTransport
 import Foundation
+import GRPCTransport
 import Logging
 import Synchronization
 
@@ -38,14 +38,16 @@ enum EchoService {
       context.response.setTrailing(trailing)
       return request
     }
-    router.registerClientStreaming("/test.Echo/ClientStream", deserializer: codec, serializer: codec)
-    { requests, _ in
+    router.registerClientStreaming(
+      "/test.Echo/ClientStream", deserializer: codec, serializer: codec
+    ) { requests, _ in
       var all: [UInt8] = []
       for try await message in requests { all += message }
       return all
     }
-    router.registerServerStreaming("/test.Echo/ServerStream", deserializer: codec, serializer: codec)
-    { request, writer, _ in
+    router.registerServerStreaming(
+      "/test.Echo/ServerStream", deserializer: codec, serializer: codec
+    ) { request, writer, _ in
       for index in 0..<Int(request.first ?? 0) {
         try await writer.write([UInt8](repeating: UInt8(index), count: index + 1))
       }
