@@ -107,7 +107,15 @@ final class TLSContext: @unchecked Sendable {
       throw TLSContext.error("could not load the certificate chain \(chain)")
     }
     guard SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
-      throw TLSContext.error("could not load the private key \(key)")
+      // OpenSSL 3 compares the key with the certificate while loading it.
+      let cause = TLSContext.drainErrorQueue()
+      if cause?.contains("key values mismatch") == true {
+        throw TransportError(
+          code: .tlsConfiguration,
+          message: "the private key \(key) does not match the certificate \(chain)", cause: cause)
+      }
+      throw TransportError(
+        code: .tlsConfiguration, message: "could not load the private key \(key)", cause: cause)
     }
     guard SSL_CTX_check_private_key(context) == 1 else {
       throw TLSContext.error("the private key \(key) does not match the certificate \(chain)")

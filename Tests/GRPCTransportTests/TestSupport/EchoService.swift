@@ -14,8 +14,17 @@ func testLogger(_ label: String) -> Logger {
 enum EchoService {
   static let nonASCIIMessage = "refusé: café ☕ 100%"
 
-  /// Counts handlers that saw task cancellation, for the cancellation tests.
-  static let cancellations = Atomic<Int>(0)
+  /// The `x-id` of every Sleep call whose handler saw task cancellation.
+  static let cancelledIDs = Mutex<Set<String>>([])
+
+  /// Waits up to two seconds for the Sleep handler of call `id` to see cancellation.
+  static func waitForCancellation(of id: String) async -> Bool {
+    for _ in 0..<200 {
+      if cancelledIDs.withLock({ $0.contains(id) }) { return true }
+      try? await Task.sleep(for: .milliseconds(10))
+    }
+    return false
+  }
 
   static func router() -> Router {
     var router = Router()
@@ -61,11 +70,12 @@ enum EchoService {
       throw GRPCStatus(code: .permissionDenied, message: nonASCIIMessage)
     }
     router.registerUnary("/test.Echo/Sleep", deserializer: codec, serializer: codec) {
-      request, _ in
+      request, context in
       do {
         try await Task.sleep(for: .seconds(5))
       } catch {
-        cancellations.add(1, ordering: .relaxed)
+        let id = context.metadata[stringValue: "x-id"] ?? ""
+        _ = cancelledIDs.withLock { $0.insert(id) }
         throw error
       }
       return request
