@@ -17,6 +17,9 @@ enum EchoService {
   /// The `x-id` of every Sleep call whose handler saw task cancellation.
   static let cancelledIDs = Mutex<Set<String>>([])
 
+  /// The `x-id` of every Sleep call whose handler started.
+  static let startedIDs = Mutex<Set<String>>([])
+
   /// Waits up to two seconds for the Sleep handler of call `id` to see cancellation.
   static func waitForCancellation(of id: String) async -> Bool {
     for _ in 0..<200 {
@@ -71,6 +74,7 @@ enum EchoService {
     }
     router.registerUnary("/test.Echo/Sleep", deserializer: codec, serializer: codec) {
       request, context in
+      _ = startedIDs.withLock { $0.insert(context.metadata[stringValue: "x-id"] ?? "") }
       do {
         try await Task.sleep(for: .seconds(5))
       } catch {
