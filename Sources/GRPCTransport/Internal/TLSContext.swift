@@ -1,4 +1,4 @@
-public import AuthCore
+internal import AuthCore
 internal import COpenSSL
 internal import Glibc
 
@@ -161,7 +161,7 @@ final class TLSContext: @unchecked Sendable {
       if code == 0 { break }
       var buffer = [CChar](repeating: 0, count: 256)
       ERR_error_string_n(code, &buffer, buffer.count)
-      parts.append(String(cString: buffer))
+      parts.append(String(nulTerminated: buffer))
     }
     return parts.isEmpty ? nil : parts.joined(separator: "; ")
   }
@@ -178,7 +178,7 @@ extension PeerCertificate {
       units = PeerCertificate.entries(name, nid: NID_organizationalUnitName)
       var buffer = [CChar](repeating: 0, count: 1024)
       if COpenSSL_transport_name_oneline(name, &buffer, Int32(buffer.count)) > 0 {
-        subjectLine = String(cString: buffer)
+        subjectLine = String(nulTerminated: buffer)
       }
     }
 
@@ -251,6 +251,6 @@ extension PeerCertificate {
     default: return nil
     }
     guard inet_ntop(family, bytes, &buffer, socklen_t(buffer.count)) != nil else { return nil }
-    return String(cString: buffer)
+    return String(nulTerminated: buffer)
   }
 }
