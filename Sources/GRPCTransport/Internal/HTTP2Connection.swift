@@ -201,7 +201,8 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   }
 
   private func readSocket(hangup: Bool) {
-    var buffer = [UInt8](repeating: 0, count: 65536)
+    var buffer = loop.readBuffer
+    defer { loop.readBuffer = buffer }
     var rounds = 0
     while !closed && rounds < 16 {
       rounds += 1
@@ -209,6 +210,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       if count > 0 {
         lastActivity = monotonicNanoseconds()
         buffer.withUnsafeBytes { received(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        if count < buffer.count { break }
         continue
       }
       if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
@@ -266,7 +268,9 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   /// Moves nghttp2's pending frames through TLS to the socket.
   func flush(force: Bool = false) {
     guard let session, !closed || force else { return }
-    while outbound.count - outboundOffset < HTTP2Connection.outboundHighWater {
+    // With TLS, frames are gathered first so one record carries many small frames.
+    var plaintext: [UInt8] = []
+    while outbound.count - outboundOffset + plaintext.count < HTTP2Connection.outboundHighWater {
       var data: UnsafePointer<UInt8>?
       let count = nghttp2_session_mem_send(session, &data)
       if count < 0 {
@@ -275,12 +279,15 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       }
       if count == 0 { break }
       let bytes = UnsafeRawBufferPointer(start: data, count: count)
-      if let tls {
-        _ = tls.writePlaintext(bytes)
-        tls.takeOutput(into: &outbound)
+      if tls != nil {
+        plaintext.append(contentsOf: bytes)
       } else {
         outbound.append(contentsOf: bytes)
       }
+    }
+    if let tls, !plaintext.isEmpty {
+      _ = plaintext.withUnsafeBytes { tls.writePlaintext($0) }
+      tls.takeOutput(into: &outbound)
     }
     flushSocket()
 
