@@ -1,3 +1,4 @@
+import Foundation
 import GRPCTransport
 import Synchronization
 import Testing
@@ -181,5 +182,41 @@ struct CallLifecycleTests {
     try await call.status()
     _ = await running.task.result
     client.close()
+  }
+}
+
+@Suite("Malformed requests")
+struct MalformedRequestTests {
+  let codec = RawBytesCodec()
+
+  @Test("a header list over the limit resets that stream and the connection keeps serving")
+  func oversizedHeaders() async throws {
+    let running = try RunningServer.start(limits: .init(maxHeaderListSize: 4096))
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let metadata: Metadata = ["x-huge": .string(String(repeating: "a", count: 8000))]
+    let error = await #expect(throws: GRPCStatus.self) {
+      try await client.unary(
+        path: "/test.Echo/Unary", request: [1], serializer: codec, deserializer: codec,
+        metadata: metadata)
+    }
+    #expect(error?.code == .internal)
+    let reply = try await client.unary(
+      path: "/test.Echo/Unary", request: [2], serializer: codec, deserializer: codec)
+    #expect(reply == [2])
+    client.close()
+    await running.stop()
+  }
+
+  @Test("a request that is not application/grpc gets HTTP 415")
+  func wrongContentType() async throws {
+    let running = try RunningServer.start()
+    let body = NSTemporaryDirectory() + "grpc-body-\(UUID().uuidString)"
+    try Data([0, 0, 0, 0, 1, 7]).write(to: URL(fileURLWithPath: body))
+    let output = try await Shell.runAsync([
+      "nghttp", "-v", "-H", "content-type: text/plain", "-d", body,
+      "http://127.0.0.1:\(running.port)/test.Echo/Unary",
+    ])
+    #expect(output.contains(":status: 415"))
+    await running.stop()
   }
 }
