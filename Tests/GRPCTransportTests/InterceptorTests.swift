@@ -133,6 +133,19 @@ struct CallLifecycleTests {
     await running.stop()
   }
 
+  @Test("a handler that reads late holds the sender back, then gets every message")
+  func backpressure() async throws {
+    let running = try RunningServer.start()
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let chunk = [UInt8](repeating: 9, count: 100_000)
+    let total = try await client.clientStreaming(
+      path: "/test.Echo/SlowCount", requests: Array(repeating: chunk, count: 40),
+      serializer: codec, deserializer: codec)
+    #expect(total == Array("4000000".utf8))
+    client.close()
+    await running.stop()
+  }
+
   @Test("gzip requests get gzip responses and round-trip")
   func gzip() async throws {
     let running = try RunningServer.start()

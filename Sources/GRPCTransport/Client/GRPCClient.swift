@@ -81,15 +81,12 @@ public final class GRPCClient: Sendable {
       metadata: metadata, timeout: options.timeout, gzip: options.compressRequests)
     let state = ClientCallState()
     let (messages, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-    let streamID: Int32 = try await withCheckedThrowingContinuation { result in
+    let (streamID, inbound) = try await withCheckedThrowingContinuation { result in
       connection.loop.execute {
-        connection.startClientCall(head, state: state, inbound: continuation) {
-          result.resume(with: $0)
-        }
+        connection.startClientCall(
+          head, state: state, inbound: continuation, messages: messages
+        ) { result.resume(with: $0) }
       }
-    }
-    let inbound = InboundMessages(stream: messages) { size in
-      connection.loop.execute { connection.messageConsumed(streamID, size) }
     }
     return ClientCall(
       connection: connection, streamID: streamID, state: state, responses: inbound,

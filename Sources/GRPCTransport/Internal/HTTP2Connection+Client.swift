@@ -15,7 +15,8 @@ extension HTTP2Connection {
   func startClientCall(
     _ head: RequestHead, state: ClientCallState,
     inbound: AsyncThrowingStream<[UInt8], any Error>.Continuation,
-    completion: @Sendable (Result<Int32, GRPCStatus>) -> Void
+    messages: AsyncThrowingStream<[UInt8], any Error>,
+    completion: @Sendable (Result<(Int32, InboundMessages), GRPCStatus>) -> Void
   ) {
     guard let session, !closed, !goingAway else {
       completion(.failure(GRPCStatus(code: .unavailable, message: "the connection closed")))
@@ -63,7 +64,7 @@ extension HTTP2Connection {
           resetCode: NGHTTP2_CANCEL.rawValue)
       }
     }
-    completion(.success(streamID))
+    completion(.success((streamID, inboundMessages(stream, messages))))
     flush()
   }
 

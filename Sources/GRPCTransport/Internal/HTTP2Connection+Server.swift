@@ -110,10 +110,7 @@ extension HTTP2Connection {
 
     let (messages, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
     stream.inbound = continuation
-    let connection = self
-    let inbound = InboundMessages(stream: messages) { size in
-      connection.loop.execute { connection.messageConsumed(streamID, size) }
-    }
+    let inbound = inboundMessages(stream, messages)
     if !stream.pendingData.isEmpty {
       let pending = stream.pendingData
       stream.pendingData = []

@@ -3,6 +3,7 @@ internal import CEpoll
 internal import CNGHTTP2
 internal import Glibc
 import Logging
+import Synchronization
 
 /// One TCP connection: socket I/O, optional TLS, and the nghttp2 session over them.
 ///
@@ -515,10 +516,11 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       consume(stream.id, bytes.count)
       return
     }
-    if stream.queuedInboundBytes < limits.streamWindow {
+    if stream.credit.queued.load(ordering: .acquiring) < limits.streamWindow {
       consume(stream.id, bytes.count)
     } else {
       stream.deferredConsume += bytes.count
+      holdCredit(stream)
     }
     stream.deframer.append(bytes)
     drainDeframer(stream)
@@ -550,7 +552,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
         }
         compressed = false
       }
-      stream.queuedInboundBytes += payload.count
+      stream.credit.queued.add(payload.count, ordering: .acquiringAndReleasing)
       inbound.yield(payload)
     }
     if stream.inboundEnded, let inbound = stream.inbound {
@@ -564,15 +566,41 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     }
   }
 
-  /// The reader took a message: count it off and reopen the window if it was held.
-  func messageConsumed(_ streamID: Int32, _ size: Int) {
-    guard let stream = streams[streamID] else { return }
-    stream.queuedInboundBytes -= size
-    if stream.queuedInboundBytes < limits.streamWindow && stream.deferredConsume > 0 {
-      let count = stream.deferredConsume
-      stream.deferredConsume = 0
-      consume(streamID, count)
-      flush()
+  /// Marks credit as held; re-checks so a reader that drained meanwhile isn't missed.
+  private func holdCredit(_ stream: H2Stream) {
+    stream.credit.waiting.store(true, ordering: .releasing)
+    if stream.credit.queued.load(ordering: .acquiring) < limits.streamWindow,
+      stream.credit.waiting.exchange(false, ordering: .acquiringAndReleasing)
+    {
+      releaseCredit(stream.id)
+    }
+  }
+
+  /// The reader drained below the window: give back the credit held for it.
+  func releaseCredit(_ streamID: Int32) {
+    guard let stream = streams[streamID], stream.deferredConsume > 0 else { return }
+    guard stream.credit.queued.load(ordering: .acquiring) < limits.streamWindow else {
+      holdCredit(stream)
+      return
+    }
+    let count = stream.deferredConsume
+    stream.deferredConsume = 0
+    consume(streamID, count)
+    flush()
+  }
+
+  /// Builds the reader's view of a stream's messages.
+  func inboundMessages(
+    _ stream: H2Stream, _ messages: AsyncThrowingStream<[UInt8], any Error>
+  ) -> InboundMessages {
+    let credit = stream.credit
+    let window = limits.streamWindow
+    let streamID = stream.id
+    let connection = self
+    return InboundMessages(stream: messages) { size in
+      if credit.taken(size, window: window) {
+        connection.loop.execute { connection.releaseCredit(streamID) }
+      }
     }
   }
 

@@ -57,6 +57,15 @@ enum EchoService {
       for try await message in requests { all += message }
       return all
     }
+    router.registerClientStreaming(
+      "/test.Echo/SlowCount", deserializer: codec, serializer: codec
+    ) { requests, _ in
+      // Reading late makes the transport hold window credit until the handler catches up.
+      try await Task.sleep(for: .milliseconds(300))
+      var total = 0
+      for try await message in requests { total += message.count }
+      return Array(String(total).utf8)
+    }
     router.registerServerStreaming(
       "/test.Echo/ServerStream", deserializer: codec, serializer: codec
     ) { request, writer, _ in
