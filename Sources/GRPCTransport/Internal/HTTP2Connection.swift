@@ -38,6 +38,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   private var watchingWrite = false
   private var handshakeTimer: UInt64?
   private var idleTimer: UInt64?
+  private var expiryTimer: UInt64?
   private var lastActivity = monotonicNanoseconds()
   private static let outboundHighWater = 1 << 20
 
@@ -103,6 +104,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
         return
       }
       peer = tls.verifiedPeer()
+      if let peer { scheduleCertificateExpiry(peer.notAfter) }
       startHTTP2()
     }
   }
@@ -337,6 +339,21 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (want ? EPOLLOUT.rawValue : 0))
   }
 
+  /// A connection must not outlive the certificate that admitted it: at `notAfter` it gets
+  /// GOAWAY, so calls in flight finish and new ones need a fresh handshake.
+  private func scheduleCertificateExpiry(_ notAfter: Int64) {
+    let remaining = notAfter - Int64(time(nil))
+    guard remaining < Int64(UInt32.max) else { return }
+    let delay = UInt64(max(0, remaining)) * 1_000_000_000
+    expiryTimer = loop.schedule(afterNanoseconds: delay) { [self] in
+      guard !closed else { return }
+      logger.debug(
+        "client certificate expired; draining its connection",
+        metadata: ["tls.remote": remoteAddress, "tls.peer": peer?.subject ?? ""])
+      beginGoAway()
+    }
+  }
+
   // MARK: - Idle
 
   private func armIdleTimer() {
@@ -387,6 +404,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       ])
     if let handshakeTimer { loop.cancelTimer(handshakeTimer) }
     if let idleTimer { loop.cancelTimer(idleTimer) }
+    if let expiryTimer { loop.cancelTimer(expiryTimer) }
     loop.deregister(fd: fd)
     Glibc.close(fd)
 
