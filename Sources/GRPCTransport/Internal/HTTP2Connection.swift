@@ -342,11 +342,15 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   /// A connection must not outlive the certificate that admitted it: at `notAfter` it gets
   /// GOAWAY, so calls in flight finish and new ones need a fresh handshake.
   private func scheduleCertificateExpiry(_ notAfter: Int64) {
-    let remaining = notAfter - Int64(time(nil))
-    guard remaining < Int64(UInt32.max) else { return }
-    let delay = UInt64(max(0, remaining)) * 1_000_000_000
+    let remaining = max(0, notAfter - Int64(time(nil)))
+    // Re-checked hourly so cancelled far-future timers never pile up in the loop's heap.
+    let delay = UInt64(min(remaining, 3600)) * 1_000_000_000
     expiryTimer = loop.schedule(afterNanoseconds: delay) { [self] in
       guard !closed else { return }
+      if remaining > 3600 {
+        scheduleCertificateExpiry(notAfter)
+        return
+      }
       logger.debug(
         "client certificate expired; draining its connection",
         metadata: ["tls.remote": remoteAddress, "tls.peer": peer?.subject ?? ""])
