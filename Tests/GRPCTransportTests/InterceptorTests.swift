@@ -233,3 +233,32 @@ struct MalformedRequestTests {
     await running.stop()
   }
 }
+
+@Suite("Connection keepalive")
+struct KeepaliveTests {
+  @Test("a peer that never answers the keepalive PING is disconnected")
+  func unansweredPing() async throws {
+    let limits = GRPCServer.Limits(
+      idleTimeout: nil, keepaliveInterval: .milliseconds(200),
+      keepaliveTimeout: .milliseconds(300))
+    let running = try RunningServer.start(limits: limits)
+    let script = """
+      import socket, sys, time
+      sock = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+      sock.sendall(b"PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0]))
+      sock.settimeout(0.5)
+      deadline = time.time() + 5
+      while time.time() < deadline:
+          try:
+              if sock.recv(4096) == b"":
+                  print("closed")
+                  sys.exit(0)
+          except socket.timeout:
+              pass
+      print("still open")
+      """
+    let output = try await Shell.runAsync(["python3", "-c", script, "\(running.port)"])
+    #expect(output.contains("closed"))
+    await running.stop()
+  }
+}

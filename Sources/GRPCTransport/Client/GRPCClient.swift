@@ -54,7 +54,8 @@ public final class GRPCClient: Sendable {
       limits: ConnectionLimits(
         maxConcurrentStreams: 1000, maxHeaderListSize: 64 * 1024,
         maxReceiveMessageSize: config.maxReceiveMessageSize, streamWindow: 1024 * 1024,
-        connectionWindow: 16 * 1024 * 1024, idleTimeout: nil),
+        connectionWindow: 16 * 1024 * 1024, idleTimeout: nil, keepaliveInterval: nil,
+        keepaliveTimeout: .seconds(20)),
       logger: config.logger)
   }
 

@@ -39,6 +39,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   private var handshakeTimer: UInt64?
   private var idleTimer: UInt64?
   private var expiryTimer: UInt64?
+  private var keepaliveTimer: UInt64?
   private var lastActivity = monotonicNanoseconds()
   private static let outboundHighWater = 1 << 20
 
@@ -155,6 +156,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     readyWaiters = []
     for waiter in waiters { waiter(.success(())) }
     armIdleTimer()
+    armKeepalive()
     flush()
   }
 
@@ -358,7 +360,32 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     }
   }
 
-  // MARK: - Idle
+  // MARK: - Idle and keepalive
+
+  /// PINGs a connection that has been silent for the keepalive interval; any frame that
+  /// arrives within the timeout (the PING ACK at least) keeps it open.
+  private func armKeepalive() {
+    guard let interval = limits.keepaliveInterval else { return }
+    keepaliveTimer = loop.schedule(afterNanoseconds: interval.nanoseconds) { [self] in
+      guard !closed, let session else { return }
+      let sent = monotonicNanoseconds()
+      guard sent - lastActivity >= interval.nanoseconds else {
+        armKeepalive()
+        return
+      }
+      nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+      flush()
+      keepaliveTimer = loop.schedule(afterNanoseconds: limits.keepaliveTimeout.nanoseconds) {
+        [self] in
+        guard !closed else { return }
+        if lastActivity < sent {
+          fail(TransportError(code: .connectionClosed, message: "keepalive PING unanswered"))
+        } else {
+          armKeepalive()
+        }
+      }
+    }
+  }
 
   private func armIdleTimer() {
     guard let idle = limits.idleTimeout else { return }
@@ -409,6 +436,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     if let handshakeTimer { loop.cancelTimer(handshakeTimer) }
     if let idleTimer { loop.cancelTimer(idleTimer) }
     if let expiryTimer { loop.cancelTimer(expiryTimer) }
+    if let keepaliveTimer { loop.cancelTimer(keepaliveTimer) }
     loop.deregister(fd: fd)
     Glibc.close(fd)
 
@@ -686,6 +714,8 @@ struct ConnectionLimits: Sendable {
   var streamWindow: Int
   var connectionWindow: Int
   var idleTimeout: Duration?
+  var keepaliveInterval: Duration?
+  var keepaliveTimeout: Duration
 }
 
 extension Duration {
