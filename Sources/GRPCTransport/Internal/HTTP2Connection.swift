@@ -512,7 +512,19 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     }
     let available = stream.bufferedOutbound
     if available > 0 {
-      let count = min(available, length)
+      var count = min(available, length)
+      if count == available && !stream.outboundEnded, let session,
+        Int(nghttp2_session_get_stream_remote_window_size(session, streamID)) <= count
+      {
+        // Emptying the buffer would also empty the peer's window, and nghttp2 asks for no
+        // more (not even the end of the stream) until the peer opens it again; peers that
+        // grant exactly what a message needs never do. Keep one byte back for the end.
+        guard count > 1 else {
+          stream.dataDeferred = true
+          return (Int(NGHTTP2_ERR_DEFERRED.rawValue), 0)
+        }
+        count -= 1
+      }
       stream.outbound.withUnsafeBytes { source in
         UnsafeMutableRawPointer(buffer).copyMemory(
           from: source.baseAddress! + stream.outboundOffset, byteCount: count)
