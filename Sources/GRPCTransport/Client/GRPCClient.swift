@@ -222,6 +222,15 @@ public final class ClientCall: Sendable {
     self.responses = ResponseMessages(inbound: responses)
   }
 
+  deinit {
+    // A call dropped before it ended would otherwise hold its stream open.
+    if state.status.currentValue == nil {
+      let connection = connection
+      let streamID = streamID
+      connection.loop.execute { connection.cancelClientStream(streamID) }
+    }
+  }
+
   /// Sends one request message, waiting while the window and buffer are full.
   ///
   /// - Parameters:

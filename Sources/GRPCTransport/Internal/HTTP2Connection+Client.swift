@@ -116,6 +116,11 @@ extension HTTP2Connection {
     let status = HTTP2Connection.statusFromTrailers(stream)
     if stream.headerBlocks == 1 { call.initialMetadata.succeed(.success(Metadata())) }
     completeClientStream(stream, status: status, trailers: metadata)
+    if !stream.outboundEnded || stream.bufferedOutbound > 0, let session {
+      // The server has answered; whatever we still meant to send is moot.
+      nghttp2_submit_rst_stream(
+        session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.id, NGHTTP2_CANCEL.rawValue)
+    }
   }
 
   private func completeClientStream(_ stream: H2Stream, status: GRPCStatus, trailers: Metadata) {
