@@ -51,6 +51,15 @@ enum HTTP2Callbacks {
       return 0
     }
 
+    nghttp2_session_callbacks_set_on_frame_send_callback(callbacks) { _, frame, user in
+      let header = frame!.pointee.hd
+      guard UInt32(header.type) == NGHTTP2_HEADERS.rawValue,
+        header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+      else { return 0 }
+      HTTP2Callbacks.connection(user).responseEnded(streamID: header.stream_id)
+      return 0
+    }
+
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) {
       _, _, streamID, data, length, user in
       let connection = HTTP2Callbacks.connection(user)
