@@ -105,6 +105,13 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
 
+    .executableTarget(
+      name: "TransportBench",
+      dependencies: ["GRPCTransport"],
+      path: "Sources/TransportBench",
+      swiftSettings: swiftSettings
+    ),
+
     // MARK: - C libraries from Debian's packages
 
     .systemLibrary(

@@ -54,7 +54,8 @@ public final class GRPCClient: Sendable {
       limits: ConnectionLimits(
         maxConcurrentStreams: 1000, maxHeaderListSize: 64 * 1024,
         maxReceiveMessageSize: config.maxReceiveMessageSize, streamWindow: 1024 * 1024,
-        connectionWindow: 16 * 1024 * 1024, idleTimeout: nil),
+        connectionWindow: 16 * 1024 * 1024, idleTimeout: nil, keepaliveInterval: nil,
+        keepaliveTimeout: .seconds(20)),
       logger: config.logger)
   }
 
@@ -81,15 +82,12 @@ public final class GRPCClient: Sendable {
       metadata: metadata, timeout: options.timeout, gzip: options.compressRequests)
     let state = ClientCallState()
     let (messages, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-    let streamID: Int32 = try await withCheckedThrowingContinuation { result in
+    let (streamID, inbound) = try await withCheckedThrowingContinuation { result in
       connection.loop.execute {
-        connection.startClientCall(head, state: state, inbound: continuation) {
-          result.resume(with: $0)
-        }
+        connection.startClientCall(
+          head, state: state, inbound: continuation, messages: messages
+        ) { result.resume(with: $0) }
       }
-    }
-    let inbound = InboundMessages(stream: messages) { size in
-      connection.loop.execute { connection.messageConsumed(streamID, size) }
     }
     return ClientCall(
       connection: connection, streamID: streamID, state: state, responses: inbound,
@@ -135,8 +133,16 @@ public final class GRPCClient: Sendable {
   ) async throws -> Response {
     let call = try await makeCall(path: path, metadata: metadata, options: options)
     return try await withTaskCancellationHandler {
-      for request in requests { try await call.send(try serializer.serialize(request)) }
-      call.finishSending()
+      var pending: Request?
+      for request in requests {
+        if let previous = pending { try await call.send(try serializer.serialize(previous)) }
+        pending = request
+      }
+      if let last = pending {
+        try await call.send(try serializer.serialize(last), endOfStream: true)
+      } else {
+        call.finishSending()
+      }
       var response: [UInt8]?
       for try await message in call.responses {
         guard response == nil else {
@@ -175,8 +181,7 @@ public final class GRPCClient: Sendable {
     let call = try await makeCall(path: path, metadata: metadata, options: options)
     try await withTaskCancellationHandler {
       do {
-        try await call.send(try serializer.serialize(request))
-        call.finishSending()
+        try await call.send(try serializer.serialize(request), endOfStream: true)
         for try await message in call.responses {
           try await body(deserializer.deserialize(message))
         }
@@ -217,11 +222,24 @@ public final class ClientCall: Sendable {
     self.responses = ResponseMessages(inbound: responses)
   }
 
+  deinit {
+    // A call dropped before it ended would otherwise hold its stream open.
+    if state.status.currentValue == nil {
+      let connection = connection
+      let streamID = streamID
+      connection.loop.execute { connection.cancelClientStream(streamID) }
+    }
+  }
+
   /// Sends one request message, waiting while the window and buffer are full.
   ///
-  /// - Parameter message: The message bytes, without gRPC's prefix.
-  /// - Throws: ``GRPCStatus`` when the call has already ended.
-  public func send(_ message: [UInt8]) async throws {
+  /// - Parameters:
+  ///   - message: The message bytes, without gRPC's prefix.
+  ///   - endOfStream: Whether this is the last message (half-closes the call with it);
+  ///     defaults to `false`.
+  /// - Throws: The call's status when it already ended with an error, else ``GRPCStatus``
+  ///   `CANCELLED`.
+  public func send(_ message: [UInt8], endOfStream: Bool = false) async throws {
     var framed: [UInt8] = []
     if gzip {
       MessageFramer.frame(try Gzip.compress(message), compressed: true, into: &framed)
@@ -231,10 +249,17 @@ public final class ClientCall: Sendable {
     let bytes = framed
     let connection = connection
     let streamID = streamID
-    try await withCheckedThrowingContinuation { continuation in
-      connection.loop.execute {
-        connection.enqueue(streamID, bytes: bytes, completion: continuation)
+    do {
+      try await withCheckedThrowingContinuation { continuation in
+        connection.loop.execute {
+          connection.enqueue(streamID, bytes: bytes, completion: continuation)
+          if endOfStream { connection.finishSending(streamID) }
+        }
       }
+    } catch {
+      // The server may have ended the call first; its status says why, not our write.
+      if let (status, _) = state.status.currentValue, status.code != .ok { throw status }
+      throw error
     }
   }
 

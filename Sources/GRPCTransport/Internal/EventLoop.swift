@@ -26,6 +26,9 @@ final class EventLoop: @unchecked Sendable {
   private var timerWork: [UInt64: () -> Void] = [:]
   private var nextTimerID: UInt64 = 1
 
+  /// Scratch space for socket reads, shared by every connection on this loop.
+  var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+
   init() throws {
     epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))
     wakeFD = eventfd(0, Int32(EFD_NONBLOCK | EFD_CLOEXEC))
@@ -61,7 +64,12 @@ final class EventLoop: @unchecked Sendable {
 
   /// Runs `work` on the loop thread soon; safe from any thread.
   func execute(_ work: @escaping @Sendable () -> Void) {
-    queue.withLock { $0.append(work) }
+    // Only the first item needs a wake-up: a non-empty queue means one is already pending.
+    let wasEmpty = queue.withLock { queued in
+      queued.append(work)
+      return queued.count == 1
+    }
+    guard wasEmpty else { return }
     var one: UInt64 = 1
     _ = write(wakeFD, &one, 8)
   }

@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One HTTP/2 stream's state, owned by its connection's loop thread.
 final class H2Stream {
   enum Phase {
@@ -19,7 +21,7 @@ final class H2Stream {
   var inboundEnded = false
   var deframer: MessageDeframer
   var inbound: AsyncThrowingStream<[UInt8], any Error>.Continuation?
-  var queuedInboundBytes = 0
+  let credit = InboundCredit()
   var deferredConsume = 0
   var inboundGzip = false
 
@@ -57,4 +59,19 @@ final class H2Stream {
 final class ClientCallState: Sendable {
   let initialMetadata = Promise<Result<Metadata, GRPCStatus>>()
   let status = Promise<(GRPCStatus, Metadata)>()
+}
+
+/// Bytes decoded but not yet taken by the reader, shared with the reader's task.
+///
+/// The reader hops to the loop only when the loop has held back window credit (`waiting`),
+/// so the common case costs two atomic operations per message instead of a hop.
+final class InboundCredit: Sendable {
+  let queued = Atomic<Int>(0)
+  let waiting = Atomic<Bool>(false)
+
+  /// Counts a taken message off; `true` when the loop should release held-back credit.
+  func taken(_ size: Int, window: Int) -> Bool {
+    let remaining = queued.subtract(size, ordering: .acquiringAndReleasing).newValue
+    return remaining < window && waiting.exchange(false, ordering: .acquiringAndReleasing)
+  }
 }

@@ -30,12 +30,14 @@ enum HTTP2Callbacks {
       let connection = HTTP2Callbacks.connection(user)
       let header = frame!.pointee.hd
       let endStream = header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
-      connection.logger.trace(
-        "frame received",
-        metadata: [
-          "h2.type": "\(header.type)", "h2.stream": "\(header.stream_id)",
-          "h2.flags": "\(header.flags)", "h2.server": "\(connection.isServer)",
-        ])
+      if connection.logger.isEnabled(.trace) {
+        connection.logger.trace(
+          "frame received",
+          metadata: [
+            "h2.type": "\(header.type)", "h2.stream": "\(header.stream_id)",
+            "h2.flags": "\(header.flags)", "h2.server": "\(connection.isServer)",
+          ])
+      }
       switch UInt32(header.type) {
       case NGHTTP2_HEADERS.rawValue:
         connection.headersComplete(streamID: header.stream_id, endStream: endStream)
@@ -46,6 +48,15 @@ enum HTTP2Callbacks {
       default:
         break
       }
+      return 0
+    }
+
+    nghttp2_session_callbacks_set_on_frame_send_callback(callbacks) { _, frame, user in
+      let header = frame!.pointee.hd
+      guard UInt32(header.type) == NGHTTP2_HEADERS.rawValue,
+        header.flags & UInt8(NGHTTP2_FLAG_END_STREAM.rawValue) != 0
+      else { return 0 }
+      HTTP2Callbacks.connection(user).responseEnded(streamID: header.stream_id)
       return 0
     }
 
@@ -60,12 +71,14 @@ enum HTTP2Callbacks {
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) {
       _, streamID, errorCode, user in
       let connection = HTTP2Callbacks.connection(user)
-      connection.logger.trace(
-        "stream closed",
-        metadata: [
-          "h2.stream": "\(streamID)", "h2.error": "\(errorCode)",
-          "h2.server": "\(connection.isServer)",
-        ])
+      if connection.logger.isEnabled(.trace) {
+        connection.logger.trace(
+          "stream closed",
+          metadata: [
+            "h2.stream": "\(streamID)", "h2.error": "\(errorCode)",
+            "h2.server": "\(connection.isServer)",
+          ])
+      }
       if let stream = connection.streams[streamID] {
         connection.streamClosed(stream, errorCode: errorCode, reason: nil)
       }

@@ -15,7 +15,8 @@ extension HTTP2Connection {
   func startClientCall(
     _ head: RequestHead, state: ClientCallState,
     inbound: AsyncThrowingStream<[UInt8], any Error>.Continuation,
-    completion: @Sendable (Result<Int32, GRPCStatus>) -> Void
+    messages: AsyncThrowingStream<[UInt8], any Error>,
+    completion: @Sendable (Result<(Int32, InboundMessages), GRPCStatus>) -> Void
   ) {
     guard let session, !closed, !goingAway else {
       completion(.failure(GRPCStatus(code: .unavailable, message: "the connection closed")))
@@ -63,7 +64,7 @@ extension HTTP2Connection {
           resetCode: NGHTTP2_CANCEL.rawValue)
       }
     }
-    completion(.success(streamID))
+    completion(.success((streamID, inboundMessages(stream, messages))))
     flush()
   }
 
@@ -115,6 +116,11 @@ extension HTTP2Connection {
     let status = HTTP2Connection.statusFromTrailers(stream)
     if stream.headerBlocks == 1 { call.initialMetadata.succeed(.success(Metadata())) }
     completeClientStream(stream, status: status, trailers: metadata)
+    if !stream.outboundEnded || stream.bufferedOutbound > 0, let session {
+      // The server has answered; whatever we still meant to send is moot.
+      nghttp2_submit_rst_stream(
+        session, UInt8(NGHTTP2_FLAG_NONE.rawValue), stream.id, NGHTTP2_CANCEL.rawValue)
+    }
   }
 
   private func completeClientStream(_ stream: H2Stream, status: GRPCStatus, trailers: Metadata) {

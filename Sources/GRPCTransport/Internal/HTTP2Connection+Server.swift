@@ -110,10 +110,7 @@ extension HTTP2Connection {
 
     let (messages, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
     stream.inbound = continuation
-    let connection = self
-    let inbound = InboundMessages(stream: messages) { size in
-      connection.loop.execute { connection.messageConsumed(streamID, size) }
-    }
+    let inbound = inboundMessages(stream, messages)
     if !stream.pendingData.isEmpty {
       let pending = stream.pendingData
       stream.pendingData = []
@@ -129,8 +126,9 @@ extension HTTP2Connection {
       admission: context, response: sink.response)
     stream.handlerTask = Task {
       let status: GRPCStatus
+      var final: [UInt8]?
       do {
-        try await handler(inbound, sink, serverContext)
+        final = try await handler(inbound, sink, serverContext)
         status = .ok
       } catch let error as GRPCStatus {
         status = error
@@ -141,7 +139,7 @@ extension HTTP2Connection {
       } catch {
         status = GRPCStatus(code: .unknown, message: "the handler failed")
       }
-      sink.finish(status)
+      sink.finish(status, final: final)
     }
     flush()
   }
@@ -156,6 +154,12 @@ extension HTTP2Connection {
     }
     if !stream.headersSent { sendResponseHeaders(stream, initial: initial) }
     enqueue(streamID, bytes: bytes, completion: completion)
+  }
+
+  func serverSendFinal(_ streamID: Int32, bytes: [UInt8], initial: Metadata) {
+    guard let stream = streams[streamID], stream.phase == .admitted else { return }
+    if !stream.headersSent { sendResponseHeaders(stream, initial: initial) }
+    enqueue(streamID, bytes: bytes, completion: nil)
   }
 
   private func sendResponseHeaders(_ stream: H2Stream, initial: Metadata) {

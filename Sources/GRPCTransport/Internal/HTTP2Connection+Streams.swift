@@ -69,6 +69,17 @@ extension HTTP2Connection {
     if !isServer || stream.phase == .admitted { drainDeframer(stream) }
   }
 
+  /// The server's last HEADERS went out; a client still sending is told to stop
+  /// (RST_STREAM NO_ERROR, RFC 9113 8.1) so the stream does not linger half-closed. Done
+  /// here, after the send, because nghttp2 would otherwise emit the reset first.
+  func responseEnded(streamID: Int32) {
+    guard isServer, let session, let stream = streams[streamID], !stream.inboundEnded else {
+      return
+    }
+    nghttp2_submit_rst_stream(
+      session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, NGHTTP2_NO_ERROR.rawValue)
+  }
+
   func goAwayReceived() {
     goingAway = true
     if case .client(let shared) = role { shared.connectionGoingAway(self) }

@@ -3,6 +3,7 @@ internal import CEpoll
 internal import CNGHTTP2
 internal import Glibc
 import Logging
+import Synchronization
 
 /// One TCP connection: socket I/O, optional TLS, and the nghttp2 session over them.
 ///
@@ -37,6 +38,8 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   private var watchingWrite = false
   private var handshakeTimer: UInt64?
   private var idleTimer: UInt64?
+  private var expiryTimer: UInt64?
+  private var keepaliveTimer: UInt64?
   private var lastActivity = monotonicNanoseconds()
   private static let outboundHighWater = 1 << 20
 
@@ -102,6 +105,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
         return
       }
       peer = tls.verifiedPeer()
+      if let peer { scheduleCertificateExpiry(peer.notAfter) }
       startHTTP2()
     }
   }
@@ -152,6 +156,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     readyWaiters = []
     for waiter in waiters { waiter(.success(())) }
     armIdleTimer()
+    armKeepalive()
     flush()
   }
 
@@ -201,7 +206,8 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   }
 
   private func readSocket(hangup: Bool) {
-    var buffer = [UInt8](repeating: 0, count: 65536)
+    var buffer = loop.readBuffer
+    defer { loop.readBuffer = buffer }
     var rounds = 0
     while !closed && rounds < 16 {
       rounds += 1
@@ -209,6 +215,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       if count > 0 {
         lastActivity = monotonicNanoseconds()
         buffer.withUnsafeBytes { received(UnsafeRawBufferPointer(rebasing: $0[0..<count])) }
+        if count < buffer.count { break }
         continue
       }
       if count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK) { break }
@@ -266,7 +273,9 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   /// Moves nghttp2's pending frames through TLS to the socket.
   func flush(force: Bool = false) {
     guard let session, !closed || force else { return }
-    while outbound.count - outboundOffset < HTTP2Connection.outboundHighWater {
+    // With TLS, frames are gathered first so one record carries many small frames.
+    var plaintext: [UInt8] = []
+    while outbound.count - outboundOffset + plaintext.count < HTTP2Connection.outboundHighWater {
       var data: UnsafePointer<UInt8>?
       let count = nghttp2_session_mem_send(session, &data)
       if count < 0 {
@@ -275,12 +284,15 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       }
       if count == 0 { break }
       let bytes = UnsafeRawBufferPointer(start: data, count: count)
-      if let tls {
-        _ = tls.writePlaintext(bytes)
-        tls.takeOutput(into: &outbound)
+      if tls != nil {
+        plaintext.append(contentsOf: bytes)
       } else {
         outbound.append(contentsOf: bytes)
       }
+    }
+    if let tls, !plaintext.isEmpty {
+      _ = plaintext.withUnsafeBytes { tls.writePlaintext($0) }
+      tls.takeOutput(into: &outbound)
     }
     flushSocket()
 
@@ -329,7 +341,51 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (want ? EPOLLOUT.rawValue : 0))
   }
 
-  // MARK: - Idle
+  /// A connection must not outlive the certificate that admitted it: at `notAfter` it gets
+  /// GOAWAY, so calls in flight finish and new ones need a fresh handshake.
+  private func scheduleCertificateExpiry(_ notAfter: Int64) {
+    let remaining = max(0, notAfter - Int64(time(nil)))
+    // Re-checked hourly so cancelled far-future timers never pile up in the loop's heap.
+    let delay = UInt64(min(remaining, 3600)) * 1_000_000_000
+    expiryTimer = loop.schedule(afterNanoseconds: delay) { [self] in
+      guard !closed else { return }
+      if remaining > 3600 {
+        scheduleCertificateExpiry(notAfter)
+        return
+      }
+      logger.debug(
+        "client certificate expired; draining its connection",
+        metadata: ["tls.remote": remoteAddress, "tls.peer": peer?.subject ?? ""])
+      beginGoAway()
+    }
+  }
+
+  // MARK: - Idle and keepalive
+
+  /// PINGs a connection that has been silent for the keepalive interval; any frame that
+  /// arrives within the timeout (the PING ACK at least) keeps it open.
+  private func armKeepalive() {
+    guard let interval = limits.keepaliveInterval else { return }
+    keepaliveTimer = loop.schedule(afterNanoseconds: interval.nanoseconds) { [self] in
+      guard !closed, let session else { return }
+      let sent = monotonicNanoseconds()
+      guard sent - lastActivity >= interval.nanoseconds else {
+        armKeepalive()
+        return
+      }
+      nghttp2_submit_ping(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), nil)
+      flush()
+      keepaliveTimer = loop.schedule(afterNanoseconds: limits.keepaliveTimeout.nanoseconds) {
+        [self] in
+        guard !closed else { return }
+        if lastActivity < sent {
+          fail(TransportError(code: .connectionClosed, message: "keepalive PING unanswered"))
+        } else {
+          armKeepalive()
+        }
+      }
+    }
+  }
 
   private func armIdleTimer() {
     guard let idle = limits.idleTimeout else { return }
@@ -379,6 +435,8 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       ])
     if let handshakeTimer { loop.cancelTimer(handshakeTimer) }
     if let idleTimer { loop.cancelTimer(idleTimer) }
+    if let expiryTimer { loop.cancelTimer(expiryTimer) }
+    if let keepaliveTimer { loop.cancelTimer(keepaliveTimer) }
     loop.deregister(fd: fd)
     Glibc.close(fd)
 
@@ -454,7 +512,19 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     }
     let available = stream.bufferedOutbound
     if available > 0 {
-      let count = min(available, length)
+      var count = min(available, length)
+      if count == available && !stream.outboundEnded, let session,
+        Int(nghttp2_session_get_stream_remote_window_size(session, streamID)) <= count
+      {
+        // Emptying the buffer would also empty the peer's window, and nghttp2 asks for no
+        // more (not even the end of the stream) until the peer opens it again; peers that
+        // grant exactly what a message needs never do. Keep one byte back for the end.
+        guard count > 1 else {
+          stream.dataDeferred = true
+          return (Int(NGHTTP2_ERR_DEFERRED.rawValue), 0)
+        }
+        count -= 1
+      }
       stream.outbound.withUnsafeBytes { source in
         UnsafeMutableRawPointer(buffer).copyMemory(
           from: source.baseAddress! + stream.outboundOffset, byteCount: count)
@@ -472,20 +542,27 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
         stream.writeWaiters = []
         for waiter in waiters { waiter.resume() }
       }
-      return (count, 0)
+      // Signal the end with the last bytes: a peer that grants exactly the announced
+      // message size leaves the window at zero, and nghttp2 would never ask again.
+      let flags = stream.bufferedOutbound == 0 && stream.outboundEnded ? endOfData(stream) : 0
+      return (count, flags)
     }
 
     guard stream.outboundEnded else {
       stream.dataDeferred = true
       return (Int(NGHTTP2_ERR_DEFERRED.rawValue), 0)
     }
+    return (0, endOfData(stream))
+  }
+
+  private func endOfData(_ stream: H2Stream) -> UInt32 {
     if let trailers = stream.trailers, let session {
       withHeaderBlock(trailers) { nva, count in
-        _ = nghttp2_submit_trailer(session, streamID, nva, count)
+        _ = nghttp2_submit_trailer(session, stream.id, nva, count)
       }
-      return (0, NGHTTP2_DATA_FLAG_EOF.rawValue | NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue)
+      return NGHTTP2_DATA_FLAG_EOF.rawValue | NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
     }
-    return (0, NGHTTP2_DATA_FLAG_EOF.rawValue)
+    return NGHTTP2_DATA_FLAG_EOF.rawValue
   }
 
   /// Gives back flow-control credit for bytes the application has taken.
@@ -501,10 +578,11 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       consume(stream.id, bytes.count)
       return
     }
-    if stream.queuedInboundBytes < limits.streamWindow {
+    if stream.credit.queued.load(ordering: .acquiring) < limits.streamWindow {
       consume(stream.id, bytes.count)
     } else {
       stream.deferredConsume += bytes.count
+      holdCredit(stream)
     }
     stream.deframer.append(bytes)
     drainDeframer(stream)
@@ -536,7 +614,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
         }
         compressed = false
       }
-      stream.queuedInboundBytes += payload.count
+      stream.credit.queued.add(payload.count, ordering: .acquiringAndReleasing)
       inbound.yield(payload)
     }
     if stream.inboundEnded, let inbound = stream.inbound {
@@ -550,15 +628,41 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     }
   }
 
-  /// The reader took a message: count it off and reopen the window if it was held.
-  func messageConsumed(_ streamID: Int32, _ size: Int) {
-    guard let stream = streams[streamID] else { return }
-    stream.queuedInboundBytes -= size
-    if stream.queuedInboundBytes < limits.streamWindow && stream.deferredConsume > 0 {
-      let count = stream.deferredConsume
-      stream.deferredConsume = 0
-      consume(streamID, count)
-      flush()
+  /// Marks credit as held; re-checks so a reader that drained meanwhile isn't missed.
+  private func holdCredit(_ stream: H2Stream) {
+    stream.credit.waiting.store(true, ordering: .releasing)
+    if stream.credit.queued.load(ordering: .acquiring) < limits.streamWindow,
+      stream.credit.waiting.exchange(false, ordering: .acquiringAndReleasing)
+    {
+      releaseCredit(stream.id)
+    }
+  }
+
+  /// The reader drained below the window: give back the credit held for it.
+  func releaseCredit(_ streamID: Int32) {
+    guard let stream = streams[streamID], stream.deferredConsume > 0 else { return }
+    guard stream.credit.queued.load(ordering: .acquiring) < limits.streamWindow else {
+      holdCredit(stream)
+      return
+    }
+    let count = stream.deferredConsume
+    stream.deferredConsume = 0
+    consume(streamID, count)
+    flush()
+  }
+
+  /// Builds the reader's view of a stream's messages.
+  func inboundMessages(
+    _ stream: H2Stream, _ messages: AsyncThrowingStream<[UInt8], any Error>
+  ) -> InboundMessages {
+    let credit = stream.credit
+    let window = limits.streamWindow
+    let streamID = stream.id
+    let connection = self
+    return InboundMessages(stream: messages) { size in
+      if credit.taken(size, window: window) {
+        connection.loop.execute { connection.releaseCredit(streamID) }
+      }
     }
   }
 
@@ -622,6 +726,8 @@ struct ConnectionLimits: Sendable {
   var streamWindow: Int
   var connectionWindow: Int
   var idleTimeout: Duration?
+  var keepaliveInterval: Duration?
+  var keepaliveTimeout: Duration
 }
 
 extension Duration {

@@ -85,17 +85,26 @@ enum Sockets {
       return storage.withMemoryRebound(to: sockaddr_in6.self, capacity: 1) { address in
         inet_ntop(AF_INET6, &address.pointee.sin6_addr, &buffer, 64)
         return (
-          "[" + String(cString: buffer) + "]", Int(UInt16(bigEndian: address.pointee.sin6_port))
+          "[" + String(nulTerminated: buffer) + "]",
+          Int(UInt16(bigEndian: address.pointee.sin6_port))
         )
       }
     }
     return storage.withMemoryRebound(to: sockaddr_in.self, capacity: 1) { address in
       inet_ntop(AF_INET, &address.pointee.sin_addr, &buffer, 64)
-      return (String(cString: buffer), Int(UInt16(bigEndian: address.pointee.sin_port)))
+      return (String(nulTerminated: buffer), Int(UInt16(bigEndian: address.pointee.sin_port)))
     }
   }
 }
 
 func onlineCores() -> Int {
   Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+}
+
+extension String {
+  /// Decodes a C character buffer up to its first NUL.
+  init(nulTerminated buffer: [CChar]) {
+    self.init(
+      decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+  }
 }

@@ -1,4 +1,4 @@
-public import AuthCore
+internal import AuthCore
 internal import COpenSSL
 internal import Glibc
 
@@ -107,7 +107,15 @@ final class TLSContext: @unchecked Sendable {
       throw TLSContext.error("could not load the certificate chain \(chain)")
     }
     guard SSL_CTX_use_PrivateKey_file(context, key, SSL_FILETYPE_PEM) == 1 else {
-      throw TLSContext.error("could not load the private key \(key)")
+      // OpenSSL 3 compares the key with the certificate while loading it.
+      let cause = TLSContext.drainErrorQueue()
+      if cause?.contains("key values mismatch") == true {
+        throw TransportError(
+          code: .tlsConfiguration,
+          message: "the private key \(key) does not match the certificate \(chain)", cause: cause)
+      }
+      throw TransportError(
+        code: .tlsConfiguration, message: "could not load the private key \(key)", cause: cause)
     }
     guard SSL_CTX_check_private_key(context) == 1 else {
       throw TLSContext.error("the private key \(key) does not match the certificate \(chain)")
@@ -153,7 +161,7 @@ final class TLSContext: @unchecked Sendable {
       if code == 0 { break }
       var buffer = [CChar](repeating: 0, count: 256)
       ERR_error_string_n(code, &buffer, buffer.count)
-      parts.append(String(cString: buffer))
+      parts.append(String(nulTerminated: buffer))
     }
     return parts.isEmpty ? nil : parts.joined(separator: "; ")
   }
@@ -170,7 +178,7 @@ extension PeerCertificate {
       units = PeerCertificate.entries(name, nid: NID_organizationalUnitName)
       var buffer = [CChar](repeating: 0, count: 1024)
       if COpenSSL_transport_name_oneline(name, &buffer, Int32(buffer.count)) > 0 {
-        subjectLine = String(cString: buffer)
+        subjectLine = String(nulTerminated: buffer)
       }
     }
 
@@ -243,6 +251,6 @@ extension PeerCertificate {
     default: return nil
     }
     guard inet_ntop(family, bytes, &buffer, socklen_t(buffer.count)) != nil else { return nil }
-    return String(cString: buffer)
+    return String(nulTerminated: buffer)
   }
 }

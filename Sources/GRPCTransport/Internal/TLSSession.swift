@@ -11,6 +11,7 @@ final class TLSSession {
   private let readBIO: OpaquePointer
   private let writeBIO: OpaquePointer
   private(set) var handshakeDone = false
+  private var scratch = [UInt8](repeating: 0, count: 16384)
 
   enum HandshakeResult {
     case done
@@ -91,7 +92,8 @@ final class TLSSession {
 
   /// Decrypts what is buffered; returns `false` when the session failed or the peer closed.
   func readPlaintext(_ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-    var buffer = [UInt8](repeating: 0, count: 16384)
+    var buffer = scratch
+    defer { scratch = buffer }
     while true {
       ERR_clear_error()
       let count = buffer.withUnsafeMutableBytes { SSL_read(ssl, $0.baseAddress, Int32($0.count)) }

@@ -79,6 +79,14 @@ extension GRPCServer {
     /// Connections with no calls for this long are sent GOAWAY; defaults to 5 minutes.
     public var idleTimeout: Duration?
 
+    /// A connection silent for this long is sent a PING; defaults to 2 hours, `nil` turns
+    /// keepalive off.
+    public var keepaliveInterval: Duration?
+
+    /// How long a keepalive PING may go unanswered (no frame at all) before the connection
+    /// is closed; defaults to 20 seconds.
+    public var keepaliveTimeout: Duration
+
     /// Creates limits.
     ///
     /// - Parameters:
@@ -88,13 +96,17 @@ extension GRPCServer {
     ///   - streamWindow: Stream window; defaults to 1 MiB.
     ///   - connectionWindow: Connection window; defaults to 16 MiB.
     ///   - idleTimeout: Idle connection timeout; defaults to 5 minutes.
+    ///   - keepaliveInterval: Silence before a PING; defaults to 2 hours.
+    ///   - keepaliveTimeout: Time to answer a PING; defaults to 20 seconds.
     public init(
       maxConcurrentStreams: Int = 1000,
       maxHeaderListSize: Int = 16 * 1024,
       maxReceiveMessageSize: Int = 4 * 1024 * 1024,
       streamWindow: Int = 1024 * 1024,
       connectionWindow: Int = 16 * 1024 * 1024,
-      idleTimeout: Duration? = .seconds(300)
+      idleTimeout: Duration? = .seconds(300),
+      keepaliveInterval: Duration? = .seconds(7200),
+      keepaliveTimeout: Duration = .seconds(20)
     ) {
       self.maxConcurrentStreams = maxConcurrentStreams
       self.maxHeaderListSize = maxHeaderListSize
@@ -102,6 +114,8 @@ extension GRPCServer {
       self.streamWindow = streamWindow
       self.connectionWindow = connectionWindow
       self.idleTimeout = idleTimeout
+      self.keepaliveInterval = keepaliveInterval
+      self.keepaliveTimeout = keepaliveTimeout
     }
 
     /// The default limits.
@@ -111,7 +125,8 @@ extension GRPCServer {
       ConnectionLimits(
         maxConcurrentStreams: maxConcurrentStreams, maxHeaderListSize: maxHeaderListSize,
         maxReceiveMessageSize: maxReceiveMessageSize, streamWindow: streamWindow,
-        connectionWindow: connectionWindow, idleTimeout: idleTimeout)
+        connectionWindow: connectionWindow, idleTimeout: idleTimeout,
+        keepaliveInterval: keepaliveInterval, keepaliveTimeout: keepaliveTimeout)
     }
   }
 }

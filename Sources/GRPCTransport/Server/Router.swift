@@ -2,9 +2,11 @@
 ///
 /// Paths are matched byte for byte: no normalisation, no case folding.
 public struct Router: Sendable {
+  /// Returns the single response of a unary or client-streaming method, so the message
+  /// and the end of the stream reach the loop together.
   typealias Handler =
     @Sendable (InboundMessages, ServerStreamSink, ServerContext) async throws ->
-    Void
+    [UInt8]?
 
   var handlers: [String: Handler] = [:]
 
@@ -27,7 +29,7 @@ public struct Router: Sendable {
     handlers[path] = { inbound, sink, context in
       let request = try await Router.single(inbound, deserializer)
       let response = try await handler(request, context)
-      try await sink.send(Router.encode(response, serializer))
+      return try Router.encode(response, serializer)
     }
   }
 
@@ -48,7 +50,7 @@ public struct Router: Sendable {
     handlers[path] = { inbound, sink, context in
       let requests = RequestMessages(inbound: inbound, deserialize: deserializer.deserialize)
       let response = try await handler(requests, context)
-      try await sink.send(Router.encode(response, serializer))
+      return try Router.encode(response, serializer)
     }
   }
 
@@ -70,6 +72,7 @@ public struct Router: Sendable {
       let request = try await Router.single(inbound, deserializer)
       try await handler(
         request, ResponseWriter(sink: sink, serialize: serializer.serialize), context)
+      return nil
     }
   }
 
@@ -92,6 +95,7 @@ public struct Router: Sendable {
       let requests = RequestMessages(inbound: inbound, deserialize: deserializer.deserialize)
       try await handler(
         requests, ResponseWriter(sink: sink, serialize: serializer.serialize), context)
+      return nil
     }
   }
 

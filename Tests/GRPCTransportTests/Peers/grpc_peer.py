@@ -122,7 +122,7 @@ def run_client(target, ca, cert, key, scenario):
         expect(trailing.get("x-data-trailer-bin") == binary, "binary trailing metadata")
     elif scenario == "large":
         payload = bytes(i % 251 for i in range(4 * 1024 * 1024))
-        expect(unary_call(payload, timeout=30) == payload, "4 MiB echo")
+        expect(unary_call(payload, timeout=8) == payload, "4 MiB echo")
     elif scenario == "concurrent":
         calls = [unary_call.future(b"c%d" % i, timeout=30) for i in range(100)]
         expect([c.result() for c in calls] == [b"c%d" % i for i in range(100)], "100 calls")

@@ -14,8 +14,20 @@ func testLogger(_ label: String) -> Logger {
 enum EchoService {
   static let nonASCIIMessage = "refusé: café ☕ 100%"
 
-  /// Counts handlers that saw task cancellation, for the cancellation tests.
-  static let cancellations = Atomic<Int>(0)
+  /// The `x-id` of every Sleep call whose handler saw task cancellation.
+  static let cancelledIDs = Mutex<Set<String>>([])
+
+  /// The `x-id` of every Sleep call whose handler started.
+  static let startedIDs = Mutex<Set<String>>([])
+
+  /// Waits up to two seconds for the Sleep handler of call `id` to see cancellation.
+  static func waitForCancellation(of id: String) async -> Bool {
+    for _ in 0..<200 {
+      if cancelledIDs.withLock({ $0.contains(id) }) { return true }
+      try? await Task.sleep(for: .milliseconds(10))
+    }
+    return false
+  }
 
   static func router() -> Router {
     var router = Router()
@@ -45,6 +57,15 @@ enum EchoService {
       for try await message in requests { all += message }
       return all
     }
+    router.registerClientStreaming(
+      "/test.Echo/SlowCount", deserializer: codec, serializer: codec
+    ) { requests, _ in
+      // Reading late makes the transport hold window credit until the handler catches up.
+      try await Task.sleep(for: .milliseconds(300))
+      var total = 0
+      for try await message in requests { total += message.count }
+      return Array(String(total).utf8)
+    }
     router.registerServerStreaming(
       "/test.Echo/ServerStream", deserializer: codec, serializer: codec
     ) { request, writer, _ in
@@ -61,11 +82,13 @@ enum EchoService {
       throw GRPCStatus(code: .permissionDenied, message: nonASCIIMessage)
     }
     router.registerUnary("/test.Echo/Sleep", deserializer: codec, serializer: codec) {
-      request, _ in
+      request, context in
+      _ = startedIDs.withLock { $0.insert(context.metadata[stringValue: "x-id"] ?? "") }
       do {
         try await Task.sleep(for: .seconds(5))
       } catch {
-        cancellations.add(1, ordering: .relaxed)
+        let id = context.metadata[stringValue: "x-id"] ?? ""
+        _ = cancelledIDs.withLock { $0.insert(id) }
         throw error
       }
       return request

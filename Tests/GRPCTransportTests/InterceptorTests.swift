@@ -1,0 +1,264 @@
+import Foundation
+import GRPCTransport
+import Synchronization
+import Testing
+
+/// Refuses calls without `authorization: let-me-in`; admits others as principal "alice",
+/// adding `x-principal` to the metadata the handler sees.
+final class TokenInterceptor: HeaderInterceptor {
+  let seen = Mutex<[CallHead]>([])
+
+  func admit(_ head: CallHead) async -> Admission {
+    seen.withLock { $0.append(head) }
+    // Deciding asynchronously is the point: the body must wait for it.
+    try? await Task.sleep(for: .milliseconds(20))
+    guard head.metadata[stringValue: "authorization"] == "let-me-in" else {
+      return .refuse(GRPCStatus(code: .unauthenticated, message: "no valid token for café"))
+    }
+    var metadata = head.metadata
+    metadata.removeAll(forKey: "authorization")
+    metadata.addString("alice", forKey: "x-principal")
+    return .admit(metadata: metadata, context: "alice")
+  }
+}
+
+@Suite("The header-stage interceptor")
+struct InterceptorTests {
+  let codec = RawBytesCodec()
+  let token: Metadata = ["authorization": "let-me-in"]
+
+  @Test("a refused call gets the interceptor's status and no handler runs")
+  func refusal() async throws {
+    let interceptor = TokenInterceptor()
+    let running = try RunningServer.start(interceptor: interceptor)
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let error = await #expect(throws: GRPCStatus.self) {
+      try await client.unary(
+        path: "/test.Echo/Sleep", request: [UInt8](repeating: 1, count: 100_000),
+        serializer: codec, deserializer: codec, metadata: ["x-id": "refused"])
+    }
+    #expect(error?.code == .unauthenticated)
+    #expect(error?.message == "no valid token for café")
+    #expect(!EchoService.startedIDs.withLock { $0.contains("refused") })
+    #expect(interceptor.seen.withLock { $0.map(\.path) } == ["/test.Echo/Sleep"])
+    client.close()
+    await running.stop()
+  }
+
+  @Test("an admitted call sees rewritten metadata and the principal, with a 1 MiB body")
+  func admission() async throws {
+    let running = try RunningServer.start(interceptor: TokenInterceptor())
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let principal = try await client.unary(
+      path: "/test.Echo/Principal", request: [], serializer: codec, deserializer: codec,
+      metadata: token)
+    #expect(principal == Array("alice".utf8))
+
+    let body = [UInt8](repeating: 3, count: 1 << 20)
+    let call = try await client.makeCall(path: "/test.Echo/Unary", metadata: token)
+    try await call.send(body, endOfStream: true)
+    let initial = try await call.initialMetadata()
+    #expect(initial[stringValue: "x-principal"] == "alice")
+    var replies: [[UInt8]] = []
+    for try await reply in call.responses { replies.append(reply) }
+    #expect(replies == [body])
+    client.close()
+    await running.stop()
+  }
+
+  @Test("unknown methods are reported only after the interceptor admits")
+  func unknownAfterInterceptor() async throws {
+    let interceptor = TokenInterceptor()
+    let running = try RunningServer.start(interceptor: interceptor)
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let anonymous = await #expect(throws: GRPCStatus.self) {
+      try await client.unary(
+        path: "/test.Echo/Nope", request: [], serializer: codec, deserializer: codec)
+    }
+    #expect(anonymous?.code == .unauthenticated)
+    let admitted = await #expect(throws: GRPCStatus.self) {
+      try await client.unary(
+        path: "/test.Echo/Nope", request: [], serializer: codec, deserializer: codec,
+        metadata: token)
+    }
+    #expect(admitted?.code == .unimplemented)
+    #expect(interceptor.seen.withLock { $0.count } == 2)
+    client.close()
+    await running.stop()
+  }
+}
+
+@Suite("Deadlines, cancellation, compression and limits")
+struct CallLifecycleTests {
+  let codec = RawBytesCodec()
+
+  @Test("an expired deadline is DEADLINE_EXCEEDED and the handler is cancelled")
+  func deadline() async throws {
+    let running = try RunningServer.start()
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let error = await #expect(throws: GRPCStatus.self) {
+      try await client.unary(
+        path: "/test.Echo/Sleep", request: [], serializer: codec, deserializer: codec,
+        metadata: ["x-id": "deadline"], options: CallOptions(timeout: .milliseconds(500)))
+    }
+    #expect(error?.code == .deadlineExceeded)
+    // On a loaded machine the deadline can pass before the handler starts; when it did
+    // start, it must have been cancelled.
+    if EchoService.startedIDs.withLock({ $0.contains("deadline") }) {
+      #expect(await EchoService.waitForCancellation(of: "deadline"))
+    }
+    client.close()
+    await running.stop()
+  }
+
+  @Test("cancelling the client task resets the stream and cancels the handler")
+  func cancellation() async throws {
+    let running = try RunningServer.start()
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let codec = codec
+    let task = Task {
+      try await client.unary(
+        path: "/test.Echo/Sleep", request: [], serializer: codec, deserializer: codec,
+        metadata: ["x-id": "cancelled"])
+    }
+    // Cancel only once the handler runs, so the reset has something to cancel.
+    for _ in 0..<500 where !EchoService.startedIDs.withLock({ $0.contains("cancelled") }) {
+      try await Task.sleep(for: .milliseconds(10))
+    }
+    task.cancel()
+    let result = await task.result
+    #expect((try? result.get()) == nil)
+    #expect(await EchoService.waitForCancellation(of: "cancelled"))
+    client.close()
+    await running.stop()
+  }
+
+  @Test("a handler that reads late holds the sender back, then gets every message")
+  func backpressure() async throws {
+    let running = try RunningServer.start()
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let chunk = [UInt8](repeating: 9, count: 100_000)
+    let total = try await client.clientStreaming(
+      path: "/test.Echo/SlowCount", requests: Array(repeating: chunk, count: 40),
+      serializer: codec, deserializer: codec)
+    #expect(total == Array("4000000".utf8))
+    client.close()
+    await running.stop()
+  }
+
+  @Test("gzip requests get gzip responses and round-trip")
+  func gzip() async throws {
+    let running = try RunningServer.start()
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let payload = (0..<300_000).map { UInt8($0 % 7) }
+    let call = try await client.makeCall(
+      path: "/test.Echo/Unary", options: CallOptions(compressRequests: true))
+    try await call.send(payload, endOfStream: true)
+    var replies: [[UInt8]] = []
+    for try await reply in call.responses { replies.append(reply) }
+    #expect(replies == [payload])
+    client.close()
+    await running.stop()
+  }
+
+  @Test("a message over the server's limit is RESOURCE_EXHAUSTED")
+  func messageLimit() async throws {
+    let running = try RunningServer.start(limits: .init(maxReceiveMessageSize: 1024))
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let error = await #expect(throws: GRPCStatus.self) {
+      try await client.unary(
+        path: "/test.Echo/Unary", request: [UInt8](repeating: 0, count: 2048),
+        serializer: codec, deserializer: codec)
+    }
+    #expect(error?.code == .resourceExhausted)
+    let small = try await client.unary(
+      path: "/test.Echo/Unary", request: [1, 2], serializer: codec, deserializer: codec)
+    #expect(small == [1, 2])
+    client.close()
+    await running.stop()
+  }
+
+  @Test("graceful shutdown lets an open call finish, then run() returns")
+  func gracefulShutdown() async throws {
+    let running = try RunningServer.start()
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let call = try await client.makeCall(path: "/test.Echo/Bidi")
+    var iterator = call.responses.makeAsyncIterator()
+    try await call.send([1])
+    #expect(try await iterator.next() == [1])
+
+    running.server.beginGracefulShutdown()
+    try await call.send([2])
+    #expect(try await iterator.next() == [2])
+    call.finishSending()
+    #expect(try await iterator.next() == nil)
+    try await call.status()
+    _ = await running.task.result
+    client.close()
+  }
+}
+
+@Suite("Malformed requests")
+struct MalformedRequestTests {
+  let codec = RawBytesCodec()
+
+  @Test("a header list over the limit resets that stream and the connection keeps serving")
+  func oversizedHeaders() async throws {
+    let running = try RunningServer.start(limits: .init(maxHeaderListSize: 4096))
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let metadata: Metadata = ["x-huge": .string(String(repeating: "a", count: 8000))]
+    let error = await #expect(throws: GRPCStatus.self) {
+      try await client.unary(
+        path: "/test.Echo/Unary", request: [1], serializer: codec, deserializer: codec,
+        metadata: metadata)
+    }
+    #expect(error?.code == .internal)
+    let reply = try await client.unary(
+      path: "/test.Echo/Unary", request: [2], serializer: codec, deserializer: codec)
+    #expect(reply == [2])
+    client.close()
+    await running.stop()
+  }
+
+  @Test("a request that is not application/grpc gets HTTP 415")
+  func wrongContentType() async throws {
+    let running = try RunningServer.start()
+    let body = NSTemporaryDirectory() + "grpc-body-\(UUID().uuidString)"
+    try Data([0, 0, 0, 0, 1, 7]).write(to: URL(fileURLWithPath: body))
+    let output = try await Shell.runAsync([
+      "nghttp", "-v", "-H", "content-type: text/plain", "-d", body,
+      "http://127.0.0.1:\(running.port)/test.Echo/Unary",
+    ])
+    #expect(output.contains(":status: 415"))
+    await running.stop()
+  }
+}
+
+@Suite("Connection keepalive")
+struct KeepaliveTests {
+  @Test("a peer that never answers the keepalive PING is disconnected")
+  func unansweredPing() async throws {
+    let limits = GRPCServer.Limits(
+      idleTimeout: nil, keepaliveInterval: .milliseconds(200),
+      keepaliveTimeout: .milliseconds(300))
+    let running = try RunningServer.start(limits: limits)
+    let script = """
+      import socket, sys, time
+      sock = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+      sock.sendall(b"PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n" + bytes([0, 0, 0, 4, 0, 0, 0, 0, 0]))
+      sock.settimeout(0.5)
+      deadline = time.time() + 5
+      while time.time() < deadline:
+          try:
+              if sock.recv(4096) == b"":
+                  print("closed")
+                  sys.exit(0)
+          except socket.timeout:
+              pass
+      print("still open")
+      """
+    let output = try await Shell.runAsync(["python3", "-c", script, "\(running.port)"])
+    #expect(output.contains("closed"))
+    await running.stop()
+  }
+}

@@ -1,0 +1,185 @@
+import Foundation
+import GRPCTransport
+import Testing
+
+@Suite("TLS: handshakes that must fail, and configuration errors")
+struct TLSTests {
+  let codec = RawBytesCodec()
+  let certs = TestCertificates.shared
+
+  func call(_ client: GRPCClient) async throws -> [UInt8] {
+    try await client.unary(
+      path: "/test.Echo/Peer", request: [], serializer: codec, deserializer: codec)
+  }
+
+  func expectRefused(_ client: GRPCClient) async {
+    let error = await #expect(throws: GRPCStatus.self) { try await call(client) }
+    #expect(error?.code == .unavailable)
+    client.close()
+  }
+
+  @Test("a client that trusts another CA refuses the server")
+  func wrongCA() async throws {
+    let running = try RunningServer.start(tls: certs.serverTLS())
+    await expectRefused(
+      try GRPCClient(
+        target: "https://localhost:\(running.port)",
+        config: .init(tls: .init(trustRootsPath: certs.otherCAPath))))
+    await running.stop()
+  }
+
+  @Test("an expired client certificate fails the handshake")
+  func expiredClientCertificate() async throws {
+    let running = try RunningServer.start(tls: certs.serverTLS())
+    await expectRefused(
+      try GRPCClient(
+        target: "https://localhost:\(running.port)",
+        config: .init(
+          tls: .init(
+            trustRootsPath: certs.caPath, certificateChainPath: certs.expiredClientCertPath,
+            privateKeyPath: certs.expiredClientKeyPath))))
+    await running.stop()
+  }
+
+  @Test("required mode refuses a client without a certificate")
+  func requiredWithoutCertificate() async throws {
+    let running = try RunningServer.start(tls: certs.serverTLS(mode: .required))
+    await expectRefused(
+      try GRPCClient(
+        target: "https://localhost:\(running.port)",
+        config: .init(tls: certs.clientTLS(withCertificate: false))))
+    await running.stop()
+  }
+
+  @Test("optional mode admits no certificate but refuses one from another CA")
+  func optionalMode() async throws {
+    let running = try RunningServer.start(tls: certs.serverTLS(mode: .optional))
+    let anonymous = try GRPCClient(
+      target: "https://localhost:\(running.port)",
+      config: .init(tls: certs.clientTLS(withCertificate: false)))
+    #expect(try await call(anonymous) == Array("none".utf8))
+    anonymous.close()
+
+    await expectRefused(
+      try GRPCClient(
+        target: "https://localhost:\(running.port)",
+        config: .init(
+          tls: .init(
+            trustRootsPath: certs.caPath, certificateChainPath: certs.strangerCertPath,
+            privateKeyPath: certs.strangerKeyPath))))
+    await running.stop()
+  }
+
+  @Test("the client refuses a certificate for another host name")
+  func hostnameMismatch() async throws {
+    let tls = ServerTLSConfiguration(
+      certificateChainPath: certs.otherHostCertPath, privateKeyPath: certs.otherHostKeyPath)
+    let running = try RunningServer.start(tls: tls)
+    await expectRefused(
+      try GRPCClient(
+        target: "https://localhost:\(running.port)",
+        config: .init(tls: certs.clientTLS(withCertificate: false))))
+    await running.stop()
+  }
+
+  @Test("a plaintext client on the TLS port fails and the server keeps serving")
+  func plaintextAgainstTLS() async throws {
+    let running = try RunningServer.start(tls: certs.serverTLS())
+    let plain = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let error = await #expect(throws: GRPCStatus.self) { try await call(plain) }
+    #expect(error?.code == .unavailable)
+    plain.close()
+
+    let secure = try GRPCClient(
+      target: "https://localhost:\(running.port)", config: .init(tls: certs.clientTLS()))
+    #expect(try await call(secure).starts(with: Array("sandbox-a".utf8)))
+    secure.close()
+    await running.stop()
+  }
+
+  @Test("a TLS peer that does not negotiate ALPN h2 is disconnected")
+  func noALPN() async throws {
+    let running = try RunningServer.start(tls: certs.serverTLS())
+    let script = """
+      import socket, ssl, sys
+      context = ssl.create_default_context(cafile=sys.argv[2])
+      context.load_cert_chain(sys.argv[3], sys.argv[4])
+      sock = context.wrap_socket(socket.create_connection(("127.0.0.1", int(sys.argv[1]))),
+                                 server_hostname="localhost")
+      try:
+          sock.sendall(b"PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n")
+          print("closed" if sock.recv(100) == b"" else "answered")
+      except (ssl.SSLError, ConnectionError):
+          print("closed")
+      """
+    let output = try await Shell.runAsync([
+      "python3", "-c", script, "\(running.port)", certs.caPath, certs.clientCertPath,
+      certs.clientKeyPath,
+    ])
+    #expect(output.contains("closed"))
+    await running.stop()
+  }
+
+  @Test("a missing key file is an error naming the file")
+  func missingKey() throws {
+    let tls = ServerTLSConfiguration(
+      certificateChainPath: certs.serverCertPath, privateKeyPath: certs.directory + "/nope.key")
+    let error = #expect(throws: TransportError.self) {
+      try GRPCServer(config: .init(tls: tls), router: Router())
+    }
+    #expect(error?.code == .tlsConfiguration)
+    #expect(error?.message.contains("nope.key") == true)
+  }
+
+  @Test("a key readable by group or others is refused")
+  func openKeyPermissions() throws {
+    let path = certs.directory + "/open-\(UUID().uuidString).key"
+    try FileManager.default.copyItem(atPath: certs.serverKeyPath, toPath: path)
+    chmod(path, 0o644)
+    let tls = ServerTLSConfiguration(
+      certificateChainPath: certs.serverCertPath, privateKeyPath: path)
+    let error = #expect(throws: TransportError.self) {
+      try GRPCServer(config: .init(tls: tls), router: Router())
+    }
+    #expect(error?.message.contains(path) == true)
+    #expect(error?.message.contains("group or others") == true)
+  }
+
+  @Test("a key that does not match the certificate is refused")
+  func mismatchedKey() throws {
+    let tls = ServerTLSConfiguration(
+      certificateChainPath: certs.serverCertPath, privateKeyPath: certs.clientKeyPath)
+    let error = #expect(throws: TransportError.self) {
+      try GRPCServer(config: .init(tls: tls), router: Router())
+    }
+    #expect(error?.message.contains("does not match") == true)
+  }
+}
+
+@Suite("TLS handshake deadline")
+struct HandshakeDeadlineTests {
+  @Test("a client that never finishes the TLS handshake is disconnected")
+  func silentClient() async throws {
+    let certs = TestCertificates.shared
+    var tls = certs.serverTLS()
+    tls.handshakeTimeout = .milliseconds(300)
+    let running = try RunningServer.start(tls: tls)
+    let script = """
+      import socket, sys, time
+      sock = socket.create_connection(("127.0.0.1", int(sys.argv[1])))
+      sock.settimeout(0.5)
+      deadline = time.time() + 5
+      while time.time() < deadline:
+          try:
+              if sock.recv(4096) == b"":
+                  print("closed")
+                  sys.exit(0)
+          except socket.timeout:
+              pass
+      print("still open")
+      """
+    let output = try await Shell.runAsync(["python3", "-c", script, "\(running.port)"])
+    #expect(output.contains("closed"))
+    await running.stop()
+  }
+}
