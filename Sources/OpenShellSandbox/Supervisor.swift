@@ -262,6 +262,11 @@ public final class Supervisor: Sendable {
       if lower.contains("hostname") || lower.contains("host name") {
         return "the gateway's certificate does not name the host in --gateway-endpoint: \(detail)"
       }
+      if lower.contains("alert") {
+        return "the gateway refused this sandbox's certificate during the TLS handshake "
+          + "(\(detail)). Check that --tls-cert was issued by the gateway's client CA and has not "
+          + "expired"
+      }
       if lower.contains("certificate") || lower.contains("verify") {
         return "the TLS handshake with the gateway failed: \(detail). Check --tls-ca (the "
           + "gateway's CA) and that the gateway accepts this sandbox's certificate"

@@ -244,7 +244,8 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       if !closed { feedHTTP2(plaintext) }
     }
     if !healthy && !closed {
-      fail(TransportError(code: .connectionClosed, message: "the TLS session ended"))
+      let reason = tls.failureReason.map { ": \($0)" } ?? ""
+      fail(TransportError(code: .connectionClosed, message: "the TLS session ended\(reason)"))
     }
   }
 

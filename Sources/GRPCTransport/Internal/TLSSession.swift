@@ -102,9 +102,19 @@ final class TLSSession {
         continue
       }
       let error = SSL_get_error(ssl, count)
-      return error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE
+      if error == SSL_ERROR_WANT_READ || error == SSL_ERROR_WANT_WRITE { return true }
+      // With TLS 1.3 a client learns that the server refused its certificate only here, as an
+      // alert after the handshake; keep OpenSSL's words ("tlsv1 alert unknown ca") so the
+      // caller can say which side refused what.
+      failureReason =
+        error == SSL_ERROR_ZERO_RETURN
+        ? "the peer closed the TLS session" : TLSContext.drainErrorQueue()
+      return false
     }
   }
+
+  /// Why ``readPlaintext(_:)`` last reported the session as failed, when OpenSSL said.
+  private(set) var failureReason: String?
 
   func writePlaintext(_ bytes: UnsafeRawBufferPointer) -> Bool {
     guard bytes.count > 0 else { return true }
