@@ -136,6 +136,7 @@ let package = Package(
 
     // MARK: - Tests
 
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: swiftSettings),
     .testTarget(
       name: "AuthCoreTests",
       dependencies: ["AuthCore", "OpenShellAPI"],
@@ -143,25 +144,25 @@ let package = Package(
     ),
     .testTarget(
       name: "OpenShellAPITests",
-      dependencies: ["OpenShellAPI"],
+      dependencies: ["TestSupport", "OpenShellAPI"],
       exclude: ["Python"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "GRPCTransportTests",
-      dependencies: ["GRPCTransport", "AuthCore", "Logging"],
+      dependencies: ["TestSupport", "GRPCTransport", "AuthCore", "Logging"],
       exclude: ["Peers"],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "OIDCTests",
-      dependencies: ["OIDC", "AuthCore", "Logging"],
+      dependencies: ["TestSupport", "OIDC", "AuthCore", "Logging"],
       resources: [.copy("TestSupport/issuer.py")],
       swiftSettings: swiftSettings
     ),
     .testTarget(
       name: "OpenShellGatewayTests",
-      dependencies: ["OpenShellGateway", "AuthCore"],
+      dependencies: ["TestSupport", "OpenShellGateway", "AuthCore"],
       swiftSettings: swiftSettings
     ),
     .testTarget(

@@ -1,5 +1,6 @@
 import Foundation
 import GRPCTransport
+import TestSupport
 import Testing
 
 @Suite("Interoperability with grpcio over mutual TLS")
@@ -26,7 +27,7 @@ struct GRPCIOServerTests {
 
   func withPeer(_ body: (GRPCClient) async throws -> Void) async throws {
     let certs = TestCertificates.shared
-    let peer = try PythonPeer.Server(certs: certs)
+    let peer = try await offPool { try PythonPeer.Server(certs: certs) }
     let client = try GRPCClient(
       target: "https://localhost:\(peer.port)",
       config: .init(tls: certs.clientTLS(), maxReceiveMessageSize: 8 << 20))
@@ -34,11 +35,11 @@ struct GRPCIOServerTests {
       try await body(client)
     } catch {
       client.close()
-      peer.stop()
+      await peer.stopOffPool()
       throw error
     }
     client.close()
-    peer.stop()
+    await peer.stopOffPool()
   }
 
   @Test("every call kind, metadata, a 4 MiB message and 100 concurrent calls work")

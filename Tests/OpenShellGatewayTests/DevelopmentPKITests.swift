@@ -5,7 +5,7 @@ import Testing
 @Suite("Development PKI")
 struct DevelopmentPKITests {
   @Test("every certificate verifies against the CA with the right purpose, per the openssl CLI")
-  func verifies() throws {
+  func verifies() async throws {
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let pki = DevelopmentPKI(
@@ -17,7 +17,7 @@ struct DevelopmentPKITests {
       ("server", "sslserver"), ("client", "sslclient"), ("sandbox-alpha", "sslclient"),
     ]
     for (name, purpose) in checks {
-      let result = try Subprocess.run(
+      let result = try await Subprocess.run(
         "openssl",
         [
           "verify", "-purpose", purpose, "-CAfile", "\(directory)/ca.pem",
@@ -27,7 +27,7 @@ struct DevelopmentPKITests {
       #expect(result.status == 0, "\(name): \(result.output) \(result.error)")
     }
     // A client certificate must not pass as a server certificate.
-    let wrongPurpose = try Subprocess.run(
+    let wrongPurpose = try await Subprocess.run(
       "openssl",
       [
         "verify", "-purpose", "sslserver", "-CAfile", "\(directory)/ca.pem",
@@ -38,7 +38,7 @@ struct DevelopmentPKITests {
   }
 
   @Test("names, units and SANs are where the gateway reads them")
-  func contents() throws {
+  func contents() async throws {
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     try DevelopmentPKI(
@@ -50,24 +50,24 @@ struct DevelopmentPKITests {
       )
     ).generate()
 
-    func text(_ name: String) throws -> String {
-      try Subprocess.run(
+    func text(_ name: String) async throws -> String {
+      try await Subprocess.run(
         "openssl",
         ["x509", "-noout", "-subject", "-ext", "subjectAltName", "-in", "\(directory)/\(name).pem"]
       ).output
     }
-    let server = try text("server")
+    let server = try await text("server")
     #expect(server.contains("DNS:gateway.test"))
     #expect(server.contains("IP Address:127.0.0.1"))
     #expect(server.contains("IP Address:0:0:0:0:0:0:0:1"))
-    let client = try text("client")
+    let client = try await text("client")
     #expect(client.contains("CN = alice"))
     #expect(client.contains("OU = openshell-user"))
-    #expect(try text("sandbox-beta").contains("URI:openshell://sandbox/beta"))
+    #expect(try await text("sandbox-beta").contains("URI:openshell://sandbox/beta"))
   }
 
   @Test("keys are written mode 0600 and match their certificates")
-  func keys() throws {
+  func keys() async throws {
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     try DevelopmentPKI(options: .init(outputDirectory: directory, sandboxNames: ["a"])).generate()
@@ -77,9 +77,9 @@ struct DevelopmentPKITests {
         atPath: "\(directory)/\(name)-key.pem"
       )
       #expect((attributes[.posixPermissions] as? Int) == 0o600, "\(name)-key.pem")
-      let fromKey = try Subprocess.run(
+      let fromKey = try await Subprocess.run(
         "openssl", ["pkey", "-pubout", "-in", "\(directory)/\(name)-key.pem"])
-      let fromCertificate = try Subprocess.run(
+      let fromCertificate = try await Subprocess.run(
         "openssl",
         ["x509", "-noout", "-pubkey", "-in", "\(directory)/\(name).pem"]
       )
@@ -88,7 +88,7 @@ struct DevelopmentPKITests {
   }
 
   @Test("existing files are not overwritten without force")
-  func noOverwrite() throws {
+  func noOverwrite() async throws {
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let options = DevelopmentPKI.Options(outputDirectory: directory)
@@ -106,7 +106,7 @@ struct DevelopmentPKITests {
 
   @Test(
     "a sandbox name that cannot be an identity is refused", arguments: ["", "a/b", ".x", "a b"])
-  func badSandboxName(name: String) throws {
+  func badSandboxName(name: String) async throws {
     let directory = try makeTemporaryDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     #expect(throws: PKIError.self) {

@@ -121,7 +121,7 @@ final class GatewayServiceTests {
 
     let file = "\(directory)/policy.bin"
     try Data(policy("b.test").serializedBytes()).write(to: URL(fileURLWithPath: file))
-    let digest = try Subprocess.run("openssl", ["dgst", "-sha256", "-r", file])
+    let digest = try await Subprocess.run("openssl", ["dgst", "-sha256", "-r", file])
     #expect(second.policyHash == String(digest.output.prefix(64)))
 
     var config = GetSandboxConfigRequest()

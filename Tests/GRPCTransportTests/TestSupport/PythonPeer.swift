@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// The grpcio peer from `Peers/grpc_peer.py`, a gRPC implementation we did not write.
 enum PythonPeer {
@@ -52,6 +53,11 @@ enum PythonPeer {
     func stop() {
       try? input.fileHandleForWriting.close()
       process.waitUntilExit()
+    }
+
+    /// ``stop()`` waited for on a thread outside the cooperative pool.
+    func stopOffPool() async {
+      _ = try? await offPool { self.stop() }
     }
   }
 }

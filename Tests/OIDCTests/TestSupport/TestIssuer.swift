@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// The local issuer (`issuer.py`) in a child process, driven over its stdin and stdout.
 ///
@@ -140,13 +141,5 @@ final class TestIssuer: Sendable {
       "exp": Int(now) + 300,
       "realm_access": ["roles": ["admin", "viewer"]],
     ]
-  }
-}
-
-/// Runs blocking work (waiting on a child process) on a Dispatch thread instead of a thread of
-/// Swift's cooperative pool, which has only as many threads as the machine has cores.
-func offPool<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
-  try await withCheckedThrowingContinuation { continuation in
-    DispatchQueue.global().async { continuation.resume(with: Result { try body() }) }
   }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs the Python protobuf runtime, through `Python/peer.py`, as the tests' reference peer.
 ///
@@ -71,7 +72,11 @@ enum PythonPeer {
   /// message.
   ///
   /// - Returns: The mismatches Python found, by case; an empty list means the case matched.
-  static func check(_ cases: [String: [UInt8]]) throws -> [String: [String]] {
+  static func check(_ cases: [String: [UInt8]]) async throws -> [String: [String]] {
+    try await offPool { try checkBlocking(cases) }
+  }
+
+  private static func checkBlocking(_ cases: [String: [UInt8]]) throws -> [String: [String]] {
     let directory = try generatedDirectory.get()
     let input = try JSONSerialization.data(withJSONObject: cases.mapValues(Hex.encode))
     let output = try run(
@@ -92,7 +97,14 @@ enum PythonPeer {
   ///   - inputs: Bytes by label.
   ///   - runtime: `python` for the pure-Python runtime; the default (upb) when `nil`.
   /// - Returns: Whether Python decoded each input without error, by label.
-  static func accepts(_ inputs: [String: [UInt8]], runtime: String? = nil) throws -> [String: Bool]
+  static func accepts(_ inputs: [String: [UInt8]], runtime: String? = nil) async throws
+    -> [String: Bool]
+  {
+    try await offPool { try acceptsBlocking(inputs, runtime: runtime) }
+  }
+
+  private static func acceptsBlocking(_ inputs: [String: [UInt8]], runtime: String?) throws
+    -> [String: Bool]
   {
     let directory = try generatedDirectory.get()
     var command = ["python3", peerScript, directory.path, "accepts"]

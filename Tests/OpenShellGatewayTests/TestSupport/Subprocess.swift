@@ -1,14 +1,20 @@
 import Foundation
+import TestSupport
 
 /// Runs a program we did not write (the `openssl` CLI, `python3`) and captures its output.
 struct Subprocess {
-  struct Result {
+  struct Result: Sendable {
     var status: Int32
     var output: String
     var error: String
   }
 
-  static func run(_ executable: String, _ arguments: [String]) throws -> Result {
+  /// Runs the program to completion, waiting off the cooperative pool.
+  static func run(_ executable: String, _ arguments: [String]) async throws -> Result {
+    try await offPool { try runBlocking(executable, arguments) }
+  }
+
+  private static func runBlocking(_ executable: String, _ arguments: [String]) throws -> Result {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     process.arguments = [executable] + arguments
