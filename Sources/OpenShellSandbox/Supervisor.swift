@@ -181,8 +181,7 @@ public final class Supervisor: Sendable {
           "the gateway is unreachable or refused a call; retrying",
           metadata: [
             "error": error.message,
-            "retry.after_ms":
-              "\(delay.components.seconds * 1000 + delay.components.attoseconds / 1_000_000_000_000_000)",
+            "retry.after": "\(delay)",
           ]
         )
         try? await Task.sleep(for: delay)
