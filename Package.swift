@@ -104,6 +104,12 @@ let package = Package(
       path: "Benchmarks/OIDCBench",
       swiftSettings: swiftSettings
     ),
+    .executableTarget(
+      name: "transport-bench-server",
+      dependencies: ["GRPCTransport"],
+      path: "Benchmarks/TransportBenchServer",
+      swiftSettings: swiftSettings
+    ),
 
     // MARK: - C libraries from Debian's packages
 
