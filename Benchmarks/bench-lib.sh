@@ -81,7 +81,7 @@ h2load_rate() {
   local port=$1 path=$2 body=$3 min_data=$4
   shift 4
   local out
-  out=$(h2load "$@" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' \
+  out=$(timeout 120 h2load "$@" -d "$body" -H 'content-type: application/grpc' -H 'te: trailers' \
     "https://127.0.0.1:$port$path" 2>&1) || {
     echo "h2load failed against port $port:" >&2
     echo "$out" >&2
