@@ -104,11 +104,10 @@ let package = Package(
       path: "Benchmarks/OIDCBench",
       swiftSettings: swiftSettings
     ),
-
     .executableTarget(
-      name: "TransportBench",
+      name: "transport-bench-server",
       dependencies: ["GRPCTransport"],
-      path: "Sources/TransportBench",
+      path: "Benchmarks/TransportBenchServer",
       swiftSettings: swiftSettings
     ),
 
