@@ -74,6 +74,9 @@ extension GatewayService {
         throw error.rpcError
       }
     }
+    // Known gap: merge operations arrive as opaque bytes (their schema is outside our API
+    // subset), so the gateway cannot apply them; a user gets UNIMPLEMENTED and must send the
+    // whole policy. Sandbox callers never get here with them: validation refused them above.
     guard request.mergeOperations.isEmpty else {
       throw RPCError(
         .unimplemented,
