@@ -176,7 +176,7 @@ let package = Package(
     ),
     .testTarget(
       name: "GatewayEndToEndTests",
-      dependencies: ["GatewayBin", "SandboxBin", "OpenShellAPI"],
+      dependencies: ["TestSupport", "GatewayBin", "SandboxBin", "OpenShellAPI"],
       exclude: ["Python"],
       swiftSettings: swiftSettings
     ),

@@ -25,6 +25,14 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   let limits: ConnectionLimits
   var tls: TLSSession?
   var session: OpaquePointer?
+  /// How deep the loop is inside `nghttp2_session_mem_recv`/`mem_send`. nghttp2 must not be
+  /// re-entered from its own callbacks, and its session must outlive the call it is in: a
+  /// flush asked for inside a callback is deferred to the call's end, and so is deleting the
+  /// session of a connection that failed inside one (deleting it there was a use after free).
+  private var nghttp2Depth = 0
+  private var flushDeferred = false
+  private var flushing = false
+  private var sessionToDelete: OpaquePointer?
   var streams: [Int32: H2Stream] = [:]
   var peer: PeerCertificate?
   var closed = false
@@ -251,9 +259,11 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
 
   private func feedHTTP2(_ bytes: UnsafeRawBufferPointer) {
     guard let session, !closed else { return }
-    let result = nghttp2_session_mem_recv(
-      session, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
-    if result < 0 {
+    let result = insideNGHTTP2 {
+      nghttp2_session_mem_recv(
+        session, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
+    }
+    if result < 0, !closed {
       logger.debug(
         "HTTP/2 error; closing the connection",
         metadata: [
@@ -272,13 +282,40 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   // MARK: - Output
 
   /// Moves nghttp2's pending frames through TLS to the socket.
+  /// Runs one nghttp2 entry point, then does what its callbacks had to defer.
+  private func insideNGHTTP2<T>(_ body: () -> T) -> T {
+    nghttp2Depth += 1
+    let result = body()
+    nghttp2Depth -= 1
+    guard nghttp2Depth == 0 else { return result }
+    if let doomed = sessionToDelete {
+      sessionToDelete = nil
+      nghttp2_session_del(doomed)
+    } else if flushDeferred, !closed, !flushing {
+      flushDeferred = false
+      flush()
+    }
+    return result
+  }
+
   func flush(force: Bool = false) {
+    guard nghttp2Depth == 0 else {
+      flushDeferred = true
+      return
+    }
     guard let session, !closed || force else { return }
+    // The loop below drains everything nghttp2 has queued, including what its callbacks
+    // queue meanwhile, so a flush they ask for is already covered.
+    flushing = true
+    defer {
+      flushing = false
+      flushDeferred = false
+    }
     // With TLS, frames are gathered first so one record carries many small frames.
     var plaintext: [UInt8] = []
     while outbound.count - outboundOffset + plaintext.count < HTTP2Connection.outboundHighWater {
       var data: UnsafePointer<UInt8>?
-      let count = nghttp2_session_mem_send(session, &data)
+      let count = insideNGHTTP2 { nghttp2_session_mem_send(session, &data) }
       if count < 0 {
         fail(TransportError(code: .connectionClosed, message: "HTTP/2 send error"))
         return
@@ -447,7 +484,9 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     let open = streams
     streams = [:]
     for (_, stream) in open { streamClosed(stream, errorCode: UInt32.max, reason: error) }
-    if let session { nghttp2_session_del(session) }
+    if let session {
+      if nghttp2Depth > 0 { sessionToDelete = session } else { nghttp2_session_del(session) }
+    }
     session = nil
 
     switch role {

@@ -36,8 +36,11 @@ enum PythonPeer {
 
       var line: [UInt8] = []
       while true {
-        let byte = output.fileHandleForReading.readData(ofLength: 1)
-        guard let first = byte.first else { break }
+        var byte: UInt8 = 0
+        let count = read(output.fileHandleForReading.fileDescriptor, &byte, 1)
+        if count < 0 && errno == EINTR { continue }
+        guard count == 1 else { break }
+        let first = byte
         if first == UInt8(ascii: "\n") { break }
         line.append(first)
       }

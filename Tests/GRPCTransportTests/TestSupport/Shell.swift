@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Runs helper programs (openssl, python3) that tests drive as real peers.
 enum Shell {
@@ -18,8 +19,8 @@ enum Shell {
     process.standardOutput = output
     process.standardError = errors
     try process.run()
-    let stdout = output.fileHandleForReading.readDataToEndOfFile()
-    let stderr = errors.fileHandleForReading.readDataToEndOfFile()
+    let stdout = Data(readToEnd(output.fileHandleForReading.fileDescriptor))
+    let stderr = Data(readToEnd(errors.fileHandleForReading.fileDescriptor))
     process.waitUntilExit()
     let text = String(decoding: stdout, as: UTF8.self)
     guard process.terminationStatus == 0 else {

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 
 /// A real executable run by a test: its output is collected as it arrives, and the test can
 /// wait for a line, signal it, or kill it.
@@ -24,17 +25,17 @@ final class ChildProcess: Sendable {
     process.standardOutput = outputPipe
     process.standardError = errorPipe
     process.standardInput = stdinPipe
-    let output = self.output
-    let errors = self.errors
-    outputPipe.fileHandleForReading.readabilityHandler = { handle in
-      let chunk = handle.availableData
-      output.append(chunk)
-    }
-    errorPipe.fileHandleForReading.readabilityHandler = { handle in
-      let chunk = handle.availableData
-      errors.append(chunk)
-    }
     try process.run()
+    // One reader thread per pipe, reading the descriptor directly: FileHandle's readers trap
+    // on EINTR, which SIGCHLD from sibling processes makes common here.
+    for (pipe, sink) in [(outputPipe, output), (errorPipe, errors)] {
+      let descriptor = pipe.fileHandleForReading.fileDescriptor
+      let reader = Thread {
+        while let chunk = readAvailable(descriptor) { sink.append(Data(chunk)) }
+        _ = pipe
+      }
+      reader.start()
+    }
   }
 
   var standardOutput: String { output.text }

@@ -93,8 +93,9 @@ final class TestIssuer: Sendable {
 
   private static func readLine(_ handle: FileHandle, buffer: inout [UInt8]) throws -> Data {
     while !buffer.contains(UInt8(ascii: "\n")) {
-      let chunk = handle.availableData
-      if chunk.isEmpty { throw TestSupportError("issuer.py exited") }
+      guard let chunk = readAvailable(handle.fileDescriptor) else {
+        throw TestSupportError("issuer.py exited")
+      }
       buffer += chunk
     }
     let end = buffer.firstIndex(of: UInt8(ascii: "\n"))!

@@ -23,8 +23,8 @@ struct Subprocess {
     process.standardOutput = output
     process.standardError = error
     try process.run()
-    let outputData = output.fileHandleForReading.readDataToEndOfFile()
-    let errorData = error.fileHandleForReading.readDataToEndOfFile()
+    let outputData = Data(readToEnd(output.fileHandleForReading.fileDescriptor))
+    let errorData = Data(readToEnd(error.fileHandleForReading.fileDescriptor))
     process.waitUntilExit()
     return Result(
       status: process.terminationStatus,
