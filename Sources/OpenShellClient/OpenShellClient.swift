@@ -1,4 +1,4 @@
-public import GRPCTransport
+import GRPCTransport
 public import Logging
 public import OpenShellAPI
 

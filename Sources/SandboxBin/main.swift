@@ -74,6 +74,6 @@ let signals = [SIGTERM, SIGINT].map { number in
 }
 await task.value
 // One last push, so the lines about stopping reach the gateway when it is up.
-try? await supervisor.flushLogs()
+_ = try? await supervisor.flushLogs()
 _ = signals
 exit(0)

@@ -20,7 +20,7 @@ struct ClientServerTests {
 
   @Test("every call kind works over mutual TLS")
   func callKindsOverTLS() async throws {
-    let certs = TestCertificates.shared
+    let certs = try await TestCertificates.load()
     let running = try RunningServer.start(tls: certs.serverTLS())
     let client = try GRPCClient(
       target: "https://localhost:\(running.port)", config: .init(tls: certs.clientTLS()))
@@ -54,7 +54,7 @@ struct ClientServerTests {
 
   @Test("the handler sees the verified client certificate")
   func peerCertificate() async throws {
-    let certs = TestCertificates.shared
+    let certs = try await TestCertificates.load()
     let running = try RunningServer.start(tls: certs.serverTLS())
     let client = try GRPCClient(
       target: "https://127.0.0.1:\(running.port)", config: .init(tls: certs.clientTLS()))
@@ -122,6 +122,44 @@ struct ClientServerTests {
           let reply = try await client.unary(
             path: "/test.Echo/Unary", request: request, serializer: codec, deserializer: codec)
           return reply == request
+        }
+      }
+      for try await matched in group { #expect(matched) }
+    }
+    client.close()
+    await running.stop()
+  }
+
+  @Test("large TLS messages on concurrent calls leave the loops free for small calls")
+  func largeAndSmallOverTLS() async throws {
+    let certs = try await TestCertificates.load()
+    let limits = GRPCServer.Limits(maxReceiveMessageSize: 4 << 20)
+    let running = try RunningServer.start(tls: certs.serverTLS(), limits: limits)
+    let client = try GRPCClient(
+      target: "https://localhost:\(running.port)",
+      config: .init(tls: certs.clientTLS(), maxReceiveMessageSize: 4 << 20))
+    let codec = codec
+    // Deadlines are far beyond the work (milliseconds); only a loop held up by one connection's
+    // output, or output left unflushed, reaches them.
+    let options = CallOptions(timeout: .seconds(20))
+    try await withThrowingTaskGroup(of: Bool.self) { group in
+      for index in 0..<8 {
+        group.addTask {
+          let payload = [UInt8](repeating: UInt8(index), count: 3 << 20)
+          let reply = try await client.unary(
+            path: "/test.Echo/Unary", request: payload, serializer: codec, deserializer: codec,
+            options: options)
+          return reply == payload
+        }
+      }
+      for index in 0..<40 {
+        group.addTask {
+          var streamed: [[UInt8]] = []
+          try await client.serverStreaming(
+            path: "/test.Echo/ServerStream", request: [UInt8(index % 6)], serializer: codec,
+            deserializer: codec, options: options
+          ) { streamed.append($0) }
+          return streamed == (0..<(index % 6)).map { [UInt8](repeating: UInt8($0), count: $0 + 1) }
         }
       }
       for try await matched in group { #expect(matched) }

@@ -12,7 +12,7 @@ struct InteropTests {
 
   @Test("a grpcio client gets what it expects from our server", arguments: scenarios)
   func grpcioClient(scenario: String) async throws {
-    let certs = TestCertificates.shared
+    let certs = try await TestCertificates.load()
     let running = try RunningServer.start(tls: certs.serverTLS())
     let output = try await PythonPeer.runClient(
       target: "localhost:\(running.port)", scenario: scenario, certs: certs)
@@ -26,7 +26,7 @@ struct GRPCIOServerTests {
   let codec = RawBytesCodec()
 
   func withPeer(_ body: (GRPCClient) async throws -> Void) async throws {
-    let certs = TestCertificates.shared
+    let certs = try await TestCertificates.load()
     let peer = try await offPool { try PythonPeer.Server(certs: certs) }
     let client = try GRPCClient(
       target: "https://localhost:\(peer.port)",

@@ -5,7 +5,11 @@ import Testing
 @Suite("TLS: handshakes that must fail, and configuration errors")
 struct TLSTests {
   let codec = RawBytesCodec()
-  let certs = TestCertificates.shared
+  let certs: TestCertificates
+
+  init() async throws {
+    certs = try await TestCertificates.load()
+  }
 
   func call(_ client: GRPCClient) async throws -> [UInt8] {
     try await client.unary(
@@ -160,7 +164,7 @@ struct TLSTests {
 struct HandshakeDeadlineTests {
   @Test("a client that never finishes the TLS handshake is disconnected")
   func silentClient() async throws {
-    let certs = TestCertificates.shared
+    let certs = try await TestCertificates.load()
     var tls = certs.serverTLS()
     tls.handshakeTimeout = .milliseconds(300)
     let running = try RunningServer.start(tls: tls)

@@ -71,7 +71,7 @@ final class InboundCredit: Sendable {
 
   /// Counts a taken message off; `true` when the loop should release held-back credit.
   func taken(_ size: Int, window: Int) -> Bool {
-    let remaining = queued.subtract(size, ordering: .acquiringAndReleasing).newValue
-    return remaining < window && waiting.exchange(false, ordering: .acquiringAndReleasing)
+    let remaining = queued.subtract(size, ordering: .sequentiallyConsistent).newValue
+    return remaining < window && waiting.exchange(false, ordering: .sequentiallyConsistent)
   }
 }

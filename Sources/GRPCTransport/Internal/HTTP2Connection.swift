@@ -44,6 +44,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   private var outbound: [UInt8] = []
   private var outboundOffset = 0
   private var watchingWrite = false
+  private var flushQueued = false
   private var handshakeTimer: UInt64?
   private var idleTimer: UInt64?
   private var expiryTimer: UInt64?
@@ -313,14 +314,20 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     }
     // With TLS, frames are gathered first so one record carries many small frames.
     var plaintext: [UInt8] = []
+    var drained = false
     while outbound.count - outboundOffset + plaintext.count < HTTP2Connection.outboundHighWater {
       var data: UnsafePointer<UInt8>?
       let count = insideNGHTTP2 { nghttp2_session_mem_send(session, &data) }
+      // A callback may have closed the connection; the session, and `data` with it, is gone.
+      guard self.session != nil else { return }
       if count < 0 {
         fail(TransportError(code: .connectionClosed, message: "HTTP/2 send error"))
         return
       }
-      if count == 0 { break }
+      if count == 0 {
+        drained = true
+        break
+      }
       let bytes = UnsafeRawBufferPointer(start: data, count: count)
       if tls != nil {
         plaintext.append(contentsOf: bytes)
@@ -333,6 +340,13 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       tls.takeOutput(into: &outbound)
     }
     flushSocket()
+    if !drained && !closed && outbound.count == outboundOffset {
+      // Stopping at the high-water mark relies on EPOLLOUT to come back, but the socket took
+      // everything, so no such event will come; nor will a peer whose window is already open
+      // send a frame that would. Come back after the loop has served its other work.
+      queueFlush()
+      return
+    }
 
     if !closed && nghttp2_session_want_read(session) == 0
       && nghttp2_session_want_write(session) == 0 && outbound.count == outboundOffset
@@ -340,6 +354,15 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       fail(TransportError(code: .connectionClosed, message: "the HTTP/2 session ended"))
     } else if goingAway && streams.isEmpty && !closed && outbound.count == outboundOffset {
       fail(TransportError(code: .connectionClosed, message: "the connection drained"))
+    }
+  }
+
+  private func queueFlush() {
+    guard !flushQueued else { return }
+    flushQueued = true
+    loop.execute { [self] in
+      flushQueued = false
+      flush()
     }
   }
 
@@ -670,8 +693,10 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
 
   /// Marks credit as held; re-checks so a reader that drained meanwhile isn't missed.
   private func holdCredit(_ stream: H2Stream) {
-    stream.credit.waiting.store(true, ordering: .releasing)
-    if stream.credit.queued.load(ordering: .acquiring) < limits.streamWindow,
+    // Sequentially consistent, as in the reader's `taken`: with release/acquire the store may
+    // pass the load, both sides then miss each other and the credit stays held for good.
+    stream.credit.waiting.store(true, ordering: .sequentiallyConsistent)
+    if stream.credit.queued.load(ordering: .sequentiallyConsistent) < limits.streamWindow,
       stream.credit.waiting.exchange(false, ordering: .acquiringAndReleasing)
     {
       releaseCredit(stream.id)

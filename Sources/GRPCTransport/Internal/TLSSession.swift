@@ -126,13 +126,18 @@ final class TLSSession {
   func takeOutput(into out: inout [UInt8]) {
     while BIO_ctrl_pending(writeBIO) > 0 {
       let pending = Int(BIO_ctrl_pending(writeBIO))
-      let start = out.count
-      out.append(contentsOf: repeatElement(0, count: pending))
-      let count = out.withUnsafeMutableBytes {
-        BIO_read(writeBIO, $0.baseAddress! + start, Int32(pending))
+      // BIO_read writes straight into new storage: padding `out` with placeholder bytes first
+      // ran a per-byte generic loop, and unoptimized builds held the loop thread for seconds
+      // per few MiB, stalling every other connection and timer on it.
+      let chunk = [UInt8](unsafeUninitializedCapacity: pending) { buffer, initialized in
+        initialized = max(0, Int(BIO_read(writeBIO, buffer.baseAddress, Int32(pending))))
       }
-      out.removeLast(pending - max(0, Int(count)))
-      if count <= 0 { break }
+      if chunk.isEmpty { break }
+      if out.isEmpty {
+        out = chunk
+      } else {
+        out.append(contentsOf: chunk)
+      }
     }
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 
 /// Certificates and keys made with the `openssl` CLI once per test process.
 ///
@@ -18,6 +19,15 @@ struct TestCertificates: Sendable {
   var strangerKeyPath: String { directory + "/other-ca/stranger.key" }
   var otherHostCertPath: String { directory + "/otherhost.pem" }
   var otherHostKeyPath: String { directory + "/otherhost.key" }
+
+  /// ``shared``, made on a thread outside the cooperative pool.
+  ///
+  /// The first use runs the `openssl` CLI a dozen times, and every other reader blocks until
+  /// it is done; on the pool that held both of a 2-core machine's threads for seconds, so the
+  /// handlers and clients of every test then running stalled past their deadlines.
+  static func load() async throws -> TestCertificates {
+    try await offPool { shared }
+  }
 
   static let shared: TestCertificates = {
     do {
