@@ -163,6 +163,17 @@ public final class OIDCVerifier: TokenVerifier, Sendable {
       return identity
     }
 
+    // A signature check costs up to a millisecond of CPU. It runs on the cooperative pool
+    // rather than on the caller's preferred executor, which in the gateway is the event loop
+    // serving every other call on the connection.
+    return try await withTaskExecutorPreference(globalConcurrentExecutor) {
+      try await self.checkUncached(text, digest: digest)
+    }
+  }
+
+  private func checkUncached(
+    _ text: String, digest: VerifiedTokenCache.Digest?
+  ) async throws -> Identity {
     let token = try CompactToken(text, maximumBytes: configuration.tokens.maximumTokenBytes)
     // Refuse algorithms we never accept before asking for keys, so `none` and HMAC tokens
     // cannot trigger a refresh.

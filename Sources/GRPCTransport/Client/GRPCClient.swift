@@ -81,12 +81,12 @@ public final class GRPCClient: Sendable {
       path: path, authority: shared.authority, scheme: shared.tls == nil ? "http" : "https",
       metadata: metadata, timeout: options.timeout, gzip: options.compressRequests)
     let state = ClientCallState()
-    let (messages, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
+    let messages = MessageQueue()
     let (streamID, inbound) = try await withCheckedThrowingContinuation { result in
       connection.loop.execute {
-        connection.startClientCall(
-          head, state: state, inbound: continuation, messages: messages
-        ) { result.resume(with: $0) }
+        connection.startClientCall(head, state: state, inbound: messages) {
+          result.resume(with: $0)
+        }
       }
     }
     return ClientCall(

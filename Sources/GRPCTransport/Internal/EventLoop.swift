@@ -12,19 +12,22 @@ protocol EventLoopWatcher: AnyObject {
 ///
 /// Connections, their TLS state and their nghttp2 sessions belong to exactly one loop; other
 /// threads reach them only through ``execute(_:)``, which queues a closure and wakes the loop
-/// through an `eventfd`.
+/// through an `eventfd`. The loop is also a `TaskExecutor`: the server runs its interceptor
+/// and handler tasks here, so a call that never waits on anything else is served on the
+/// thread that read it, with no hand-off to the cooperative pool and back.
 // Safe to share: `epollFD` and `wakeFD` never change; `queue` sits behind a Mutex; the
 // watcher table and the timers are read and written only by the loop thread itself.
 final class EventLoop: @unchecked Sendable {
   private let epollFD: Int32
   private let wakeFD: Int32
-  private let queue = Mutex<[@Sendable () -> Void]>([])
+  private let queue = Mutex<[Work]>([])
   private let stopping = Atomic<Bool>(false)
   private let threadID = Atomic<UInt>(0)
   private var watchers: [Int32: any EventLoopWatcher] = [:]
   private var timerHeap: [(deadline: UInt64, id: UInt64)] = []
   private var timerWork: [UInt64: () -> Void] = [:]
   private var nextTimerID: UInt64 = 1
+  private var afterQueue: [() -> Void] = []
 
   /// Scratch space for socket reads, shared by every connection on this loop.
   var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
@@ -64,12 +67,17 @@ final class EventLoop: @unchecked Sendable {
 
   /// Runs `work` on the loop thread soon; safe from any thread.
   func execute(_ work: @escaping @Sendable () -> Void) {
+    submit(.closure(work))
+  }
+
+  private func submit(_ work: Work) {
     // Only the first item needs a wake-up: a non-empty queue means one is already pending.
+    // The loop thread itself never needs one, since it looks at the queue before it waits.
     let wasEmpty = queue.withLock { queued in
       queued.append(work)
       return queued.count == 1
     }
-    guard wasEmpty else { return }
+    guard wasEmpty, !inEventLoop else { return }
     var one: UInt64 = 1
     _ = write(wakeFD, &one, 8)
   }
@@ -117,11 +125,21 @@ final class EventLoop: @unchecked Sendable {
     timerWork[id] = nil
   }
 
+  /// Runs `work` once the queue is empty, before the loop waits again: the place for a
+  /// connection's flush, so everything its calls produced in this pass leaves together.
+  func whenQueueDrained(_ work: @escaping () -> Void) {
+    assert(inEventLoop, "whenQueueDrained is for the loop thread")
+    afterQueue.append(work)
+  }
+
   private func run() {
     threadID.store(UInt(pthread_self()), ordering: .releasing)
     var events = [epoll_event](repeating: epoll_event(), count: 256)
     while !stopping.load(ordering: .acquiring) {
-      let timeout = nextTimeoutMilliseconds()
+      // Work queued by the loop thread itself (a task it resumed, a timer's follow-up) wrote
+      // no wake-up, so a non-empty queue means: do not sleep.
+      let idle = afterQueue.isEmpty && queue.withLock { $0.isEmpty }
+      let timeout = idle ? nextTimeoutMilliseconds() : 0
       let count = epoll_wait(epollFD, &events, Int32(events.count), timeout)
 
       if count > 0 {
@@ -137,6 +155,17 @@ final class EventLoop: @unchecked Sendable {
       }
       runQueued()
       runTimers()
+      runQueued()
+      // Bounded, so a connection that keeps asking to flush (a large write past the
+      // high-water mark) cannot keep the loop from reading its other sockets.
+      var rounds = 0
+      while !afterQueue.isEmpty && rounds < 16 {
+        rounds += 1
+        let work = afterQueue
+        afterQueue.removeAll(keepingCapacity: true)
+        for item in work { item() }
+        runQueued()
+      }
     }
     for (_, watcher) in watchers { watcher.handleEvents(EPOLLHUP.rawValue) }
     close(epollFD)
@@ -145,13 +174,18 @@ final class EventLoop: @unchecked Sendable {
 
   private func runQueued() {
     while true {
-      let work = queue.withLock { queued -> [@Sendable () -> Void] in
+      let work = queue.withLock { queued -> [Work] in
         let taken = queued
         queued.removeAll(keepingCapacity: true)
         return taken
       }
       if work.isEmpty { return }
-      for item in work { item() }
+      for item in work {
+        switch item {
+        case .closure(let body): body()
+        case .job(let job): job.runSynchronously(on: asUnownedTaskExecutor())
+        }
+      }
     }
   }
 
@@ -200,6 +234,19 @@ final class EventLoop: @unchecked Sendable {
       index = parent
     }
   }
+}
+
+extension EventLoop: TaskExecutor {
+  func enqueue(_ job: consuming ExecutorJob) {
+    submit(.job(UnownedJob(job)))
+  }
+}
+
+/// An item of an ``EventLoop``'s queue: a closure from ``EventLoop/execute(_:)`` or a job of a
+/// task that prefers the loop as its executor.
+private enum Work: Sendable {
+  case closure(@Sendable () -> Void)
+  case job(UnownedJob)
 }
 
 /// A fixed set of loops, one per core by default, handed out round-robin.

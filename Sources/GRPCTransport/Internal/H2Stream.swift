@@ -20,7 +20,7 @@ final class H2Stream {
   var pendingData: [UInt8] = []
   var inboundEnded = false
   var deframer: MessageDeframer
-  var inbound: AsyncThrowingStream<[UInt8], any Error>.Continuation?
+  var inbound: MessageQueue?
   let credit = InboundCredit()
   var deferredConsume = 0
   var inboundGzip = false

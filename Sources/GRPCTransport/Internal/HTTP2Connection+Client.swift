@@ -14,8 +14,7 @@ extension HTTP2Connection {
   /// Opens a stream for a call; `completion` gets the stream id or the failure.
   func startClientCall(
     _ head: RequestHead, state: ClientCallState,
-    inbound: AsyncThrowingStream<[UInt8], any Error>.Continuation,
-    messages: AsyncThrowingStream<[UInt8], any Error>,
+    inbound: MessageQueue,
     completion: @Sendable (Result<(Int32, InboundMessages), GRPCStatus>) -> Void
   ) {
     guard let session, !closed, !goingAway else {
@@ -64,7 +63,7 @@ extension HTTP2Connection {
           resetCode: NGHTTP2_CANCEL.rawValue)
       }
     }
-    completion(.success((streamID, inboundMessages(stream, messages))))
+    completion(.success((streamID, inboundMessages(stream, inbound))))
     flush()
   }
 

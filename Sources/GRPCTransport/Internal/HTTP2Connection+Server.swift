@@ -52,23 +52,39 @@ extension HTTP2Connection {
 
     let head = CallHead(path: path, metadata: metadata, peer: peer, remoteAddress: remoteAddress)
     stream.phase = .awaitingAdmission
+    let id = stream.id
     guard let interceptor = shared.interceptor else {
-      admissionDecided(stream.id, head: head, admission: .admit(metadata: metadata))
+      guard let call = admissionDecided(id, head: head, admission: .admit(metadata: metadata))
+      else { return }
+      stream.handlerTask = Task(executorPreference: loop) { await call.run() }
       return
     }
-    let id = stream.id
     let connection = self
-    Task {
+    // One task decides and then runs the handler. It prefers the loop, so a decision that
+    // needs nothing else (no token to verify, or a cached one) and a handler that awaits
+    // nothing elsewhere never leave this thread. Cancelling it (a reset, the deadline) also
+    // ends a decision still in progress.
+    stream.handlerTask = Task(executorPreference: loop) {
       let admission = await interceptor.admit(head)
-      connection.loop.execute {
-        connection.admissionDecided(id, head: head, admission: admission)
+      if !connection.loop.inEventLoop {
+        // An interceptor isolated to an actor of its own can return there; come back.
+        await withCheckedContinuation { continuation in
+          connection.loop.execute { continuation.resume() }
+        }
       }
+      guard let call = connection.admissionDecided(id, head: head, admission: admission) else {
+        return
+      }
+      await call.run()
     }
   }
 
-  func admissionDecided(_ streamID: Int32, head: CallHead, admission: Admission) {
+  /// Refuses the call, or readies it to run; `nil` when it is refused or already gone.
+  func admissionDecided(
+    _ streamID: Int32, head: CallHead, admission: Admission
+  ) -> AdmittedCall? {
     guard let stream = streams[streamID], stream.phase == .awaitingAdmission, !closed else {
-      return
+      return nil
     }
     let metadata: Metadata
     let context: (any Sendable)?
@@ -78,8 +94,8 @@ extension HTTP2Connection {
         "call refused at the header stage",
         metadata: ["grpc.path": head.path, "grpc.status": "\(status.code)"])
       refuse(stream, status)
-      flush()
-      return
+      queueFlush()
+      return nil
     case .admit(let admitted, let value):
       metadata = admitted
       context = value
@@ -87,8 +103,8 @@ extension HTTP2Connection {
 
     guard let handler = shared.router.handlers[head.path] else {
       refuse(stream, GRPCStatus(code: .unimplemented, message: "unknown method \(head.path)"))
-      flush()
-      return
+      queueFlush()
+      return nil
     }
     let encoding = stream.header("grpc-encoding") ?? "identity"
     guard encoding == "identity" || encoding == "gzip" else {
@@ -96,8 +112,8 @@ extension HTTP2Connection {
         stream,
         GRPCStatus(code: .unimplemented, message: "unsupported grpc-encoding \(encoding)"),
         extra: [("grpc-accept-encoding", "gzip,identity")])
-      flush()
-      return
+      queueFlush()
+      return nil
     }
 
     stream.phase = .admitted
@@ -108,8 +124,8 @@ extension HTTP2Connection {
         session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, Int32(limits.streamWindow))
     }
 
-    let (messages, continuation) = AsyncThrowingStream<[UInt8], any Error>.makeStream()
-    stream.inbound = continuation
+    let messages = MessageQueue()
+    stream.inbound = messages
     let inbound = inboundMessages(stream, messages)
     if !stream.pendingData.isEmpty {
       let pending = stream.pendingData
@@ -124,24 +140,8 @@ extension HTTP2Connection {
     let serverContext = ServerContext(
       path: head.path, metadata: metadata, peer: head.peer, remoteAddress: head.remoteAddress,
       admission: context, response: sink.response)
-    stream.handlerTask = Task {
-      let status: GRPCStatus
-      var final: [UInt8]?
-      do {
-        final = try await handler(inbound, sink, serverContext)
-        status = .ok
-      } catch let error as GRPCStatus {
-        status = error
-      } catch let error as any GRPCStatusConvertible {
-        status = error.makeGRPCStatus()
-      } catch is CancellationError {
-        status = GRPCStatus(code: .cancelled, message: "the call was cancelled")
-      } catch {
-        status = GRPCStatus(code: .unknown, message: "the handler failed")
-      }
-      sink.finish(status, final: final)
-    }
-    flush()
+    queueFlush()
+    return AdmittedCall(handler: handler, inbound: inbound, sink: sink, context: serverContext)
   }
 
   func serverSend(
@@ -202,7 +202,7 @@ extension HTTP2Connection {
         endStream: true)
     }
     releaseUnread(stream)
-    flush()
+    queueFlush()
   }
 
   private func refuse(_ stream: H2Stream, _ status: GRPCStatus, extra: [(String, String)] = []) {
@@ -251,5 +251,36 @@ extension HTTP2Connection {
     }
     let (result, overflow) = value.multipliedReportingOverflow(by: scale)
     return overflow ? UInt64.max / 2 : result
+  }
+}
+
+/// An admitted call, ready for its handler.
+///
+/// The handler runs on the loop's executor; what it awaits elsewhere (a database queue, an
+/// actor) moves it there and back, and CPU-heavy work belongs off the loop in the handler's
+/// own hands.
+struct AdmittedCall: Sendable {
+  let handler: Router.Handler
+  let inbound: InboundMessages
+  let sink: ServerStreamSink
+  let context: ServerContext
+
+  /// Runs the handler and ends the stream with its outcome.
+  func run() async {
+    let status: GRPCStatus
+    var final: [UInt8]?
+    do {
+      final = try await handler(inbound, sink, context)
+      status = .ok
+    } catch let error as GRPCStatus {
+      status = error
+    } catch let error as any GRPCStatusConvertible {
+      status = error.makeGRPCStatus()
+    } catch is CancellationError {
+      status = GRPCStatus(code: .cancelled, message: "the call was cancelled")
+    } catch {
+      status = GRPCStatus(code: .unknown, message: "the handler failed")
+    }
+    sink.finish(status, final: final)
   }
 }

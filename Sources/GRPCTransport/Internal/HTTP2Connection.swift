@@ -236,7 +236,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       fail(TransportError(code: .connectionClosed, message: "the connection was reset"))
       return
     }
-    flush()
+    queueFlush()
   }
 
   private func received(_ bytes: UnsafeRawBufferPointer) {
@@ -357,10 +357,12 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     }
   }
 
-  private func queueFlush() {
+  /// Flushes once the loop has run the work queued so far, so the answers of many calls that
+  /// finished in one pass leave in one TLS record and one `send`.
+  func queueFlush() {
     guard !flushQueued else { return }
     flushQueued = true
-    loop.execute { [self] in
+    loop.whenQueueDrained { [self] in
       flushQueued = false
       flush()
     }
@@ -557,7 +559,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
         completion.resume()
       }
     }
-    flush()
+    queueFlush()
   }
 
   func resumeData(_ stream: H2Stream) {
@@ -713,18 +715,18 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     let count = stream.deferredConsume
     stream.deferredConsume = 0
     consume(streamID, count)
-    flush()
+    queueFlush()
   }
 
   /// Builds the reader's view of a stream's messages.
   func inboundMessages(
-    _ stream: H2Stream, _ messages: AsyncThrowingStream<[UInt8], any Error>
+    _ stream: H2Stream, _ messages: MessageQueue
   ) -> InboundMessages {
     let credit = stream.credit
     let window = limits.streamWindow
     let streamID = stream.id
     let connection = self
-    return InboundMessages(stream: messages) { size in
+    return InboundMessages(queue: messages) { size in
       if credit.taken(size, window: window) {
         connection.loop.execute { connection.releaseCredit(streamID) }
       }

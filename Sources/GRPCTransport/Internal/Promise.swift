@@ -50,21 +50,21 @@ final class Promise<Value: Sendable>: Sendable {
 struct InboundMessages: AsyncSequence, Sendable {
   typealias Element = [UInt8]
 
-  let stream: AsyncThrowingStream<[UInt8], any Error>
+  let queue: MessageQueue
   let onConsumed: @Sendable (Int) -> Void
 
   struct AsyncIterator: AsyncIteratorProtocol {
-    var base: AsyncThrowingStream<[UInt8], any Error>.AsyncIterator
+    let queue: MessageQueue
     let onConsumed: @Sendable (Int) -> Void
 
     mutating func next() async throws -> [UInt8]? {
-      let message = try await base.next()
+      let message = try await queue.next()
       if let message { onConsumed(message.count) }
       return message
     }
   }
 
   func makeAsyncIterator() -> AsyncIterator {
-    AsyncIterator(base: stream.makeAsyncIterator(), onConsumed: onConsumed)
+    AsyncIterator(queue: queue, onConsumed: onConsumed)
   }
 }

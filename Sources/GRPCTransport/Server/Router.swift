@@ -1,6 +1,13 @@
 /// The methods a server serves, by exact path.
 ///
 /// Paths are matched byte for byte: no normalisation, no case folding.
+///
+/// - Important: Handlers, like the server's ``HeaderInterceptor``, run as tasks that prefer
+///   the event loop of their connection as their executor, so a call that awaits nothing
+///   else never leaves the thread that read it. A handler must not block that thread: do
+///   blocking I/O on a thread or queue of its own, and run long CPU work with
+///   `withTaskExecutorPreference(globalConcurrentExecutor)`. Awaiting an actor or a
+///   continuation resumed elsewhere is fine; the handler comes back to the loop afterwards.
 public struct Router: Sendable {
   /// Returns the single response of a unary or client-streaming method, so the message
   /// and the end of the stream reach the loop together.
