@@ -140,4 +140,35 @@ final class GatewayStoreTests {
     #expect(try await store.settings(scope: scope).isEmpty)
     #expect(try await store.logs(sandbox: "a", limit: 10, sinceMs: 0).total == 0)
   }
+
+  @Test("reads running at once from many tasks see every write acknowledged before them")
+  func concurrentReadsSeeWrites() async throws {
+    let store = try await open()
+    defer { store.close() }
+    for index in 0..<20 {
+      let name = "sandbox-\(index)"
+      #expect(
+        try await store.insertSandbox(
+          SandboxRow(id: "id-\(index)", name: name, createdAtMs: 1, record: [UInt8(index)])))
+      // Each acknowledged write is visible to the next read, on whichever pooled connection.
+      try await withThrowingTaskGroup(of: SandboxRow?.self) { group in
+        for _ in 0..<12 { group.addTask { try await store.sandbox(named: name) } }
+        for try await row in group { #expect(row?.record == [UInt8(index)]) }
+      }
+    }
+    #expect(try await store.sandboxes(limit: 100, offset: 0).count == 20)
+  }
+
+  @Test("a read after the store is closed fails as closed, not with a crash")
+  func readAfterClose() async throws {
+    let store = try await open()
+    _ = try await store.sandboxes(limit: 1, offset: 0)
+    store.close()
+    do {
+      _ = try await store.sandboxes(limit: 1, offset: 0)
+      Issue.record("a read after close succeeded")
+    } catch {
+      #expect(error.code == .closed)
+    }
+  }
 }

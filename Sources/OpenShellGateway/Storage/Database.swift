@@ -2,14 +2,20 @@ internal import CSQLite
 import Dispatch
 import Synchronization
 
-/// A SQLite connection whose work runs on a thread of its own.
+/// The gateway's SQLite database: one writer on a thread of its own, readers where the call is.
 ///
-/// SQLite calls block on disk I/O (a `FULL` sync is an `fsync`), so they never run on the
-/// cooperative pool that serves calls; every operation hops to the connection's serial queue.
-/// One connection means one writer, which is all a gateway needs.
+/// A write ends in an `fsync` (`synchronous=FULL`), which can take milliseconds, so writes
+/// never run on the thread that serves calls: they hop to the writer's serial queue. One
+/// writer is all a gateway needs. Reads take a read-only connection from a small pool and run
+/// on the calling thread: WAL lets them proceed beside the writer, they see every committed
+/// write, and they touch pages the OS already caches, so the hop to another thread and back
+/// would cost more than the read. A read that misses the page cache does block its caller
+/// for that disk read.
 final class Database: Sendable {
   private let queue: DispatchQueue
   private let handle: Mutex<OpaquePointer?>
+  private let statements = StatementCache()
+  private let readers = Mutex(ReaderPool())
   let path: String
 
   /// Opens (creating when absent) the database at `path` in WAL mode with full syncs.
@@ -35,8 +41,39 @@ final class Database: Sendable {
     }
   }
 
-  /// Runs `body` on the database's queue and returns its result.
-  func run<T: Sendable>(
+  /// Runs the read-only `body` on the calling thread with a read-only connection.
+  ///
+  /// - Throws: ``StorageError`` when the database is closed, cannot be opened for reading, or
+  ///   `body` fails; a write inside `body` fails as SQLite refuses it on a read-only
+  ///   connection.
+  func read<T>(_ body: (Connection) throws(StorageError) -> T) throws(StorageError) -> T {
+    let reader = try takeReader()
+    defer { giveBack(reader) }
+    return try body(Connection(raw: reader.raw, statements: reader.statements))
+  }
+
+  private func takeReader() throws(StorageError) -> Reader {
+    let pooled = readers.withLock { pool -> Result<Reader?, StorageError> in
+      guard !pool.closed else {
+        return .failure(StorageError(code: .closed, message: "the database is closed"))
+      }
+      return .success(pool.idle.popLast())
+    }
+    if let reader = try pooled.get() { return reader }
+    return try Reader(path: path)
+  }
+
+  private func giveBack(_ reader: Reader) {
+    let kept = readers.withLock { pool -> Bool in
+      guard !pool.closed, pool.idle.count < ReaderPool.maximumIdle else { return false }
+      pool.idle.append(reader)
+      return true
+    }
+    if !kept { reader.close() }
+  }
+
+  /// Runs `body` on the writer's queue and returns its result.
+  private func write<T: Sendable>(
     _ body: @escaping @Sendable (Connection) throws(StorageError) -> T
   ) async throws(StorageError) -> T {
     let result: Result<T, StorageError> = await withCheckedContinuation { continuation in
@@ -56,7 +93,7 @@ final class Database: Sendable {
   func transaction<T: Sendable>(
     _ body: @escaping @Sendable (Connection) throws(StorageError) -> T
   ) async throws(StorageError) -> T {
-    try await run { connection throws(StorageError) in
+    try await write { connection throws(StorageError) in
       try connection.execute("BEGIN IMMEDIATE")
       do throws(StorageError) {
         let value = try body(connection)
@@ -71,8 +108,15 @@ final class Database: Sendable {
 
   /// Closes the connection; later calls fail.
   func close() {
+    let idle = readers.withLock { pool in
+      pool.closed = true
+      defer { pool.idle = [] }
+      return pool.idle
+    }
+    for reader in idle { reader.close() }
     queue.sync {
       handle.withLock { connection in
+        statements.finalizeAll()
         sqlite3_close_v2(connection)
         connection = nil
       }
@@ -86,13 +130,86 @@ final class Database: Sendable {
     guard let connection else {
       throw StorageError(code: .closed, message: "the database is closed")
     }
-    return try body(Connection(raw: connection))
+    return try body(Connection(raw: connection, statements: statements))
   }
 }
 
-/// A borrowed view of the connection, valid only inside ``Database/run(_:)``.
+/// Read-only connections not in use, at most ``maximumIdle`` of them.
+private struct ReaderPool {
+  /// Enough for every loop thread and a few other tasks reading at once; a reader past it
+  /// is closed when its read ends.
+  static let maximumIdle = 8
+  var idle: [Reader] = []
+  var closed = false
+}
+
+/// A read-only connection, used by one read at a time.
+// Safe to send: the pool hands a reader to one caller at a time, through its Mutex, and the
+// connection is opened with SQLITE_OPEN_NOMUTEX because it is never used by two at once.
+private final class Reader: @unchecked Sendable {
+  let raw: OpaquePointer
+  let statements = StatementCache()
+
+  init(path: String) throws(StorageError) {
+    var connection: OpaquePointer?
+    let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+    let status = sqlite3_open_v2(path, &connection, flags, nil)
+    guard status == SQLITE_OK, let connection else {
+      let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+      sqlite3_close(connection)
+      throw StorageError(
+        code: .open, message: "cannot open the database at \(path) for reading", cause: message)
+    }
+    sqlite3_busy_timeout(connection, 5000)
+    raw = connection
+  }
+
+  func close() {
+    statements.finalizeAll()
+    sqlite3_close_v2(raw)
+  }
+}
+
+/// Prepared statements by SQL text, so a statement is parsed and planned once per connection
+/// rather than on every call.
+///
+/// Used only on the database's queue; the Mutex makes that safe to state, and it is never
+/// contended.
+private final class StatementCache: Sendable {
+  private struct Statements: @unchecked Sendable {
+    // Safe: the pointers are touched only on the database's serial queue, under the Mutex.
+    var byText: [String: OpaquePointer] = [:]
+  }
+
+  private let cache = Mutex(Statements())
+
+  /// The cached statement for `sql`, prepared on first use; reset and unbound.
+  func statement(_ sql: String, on connection: OpaquePointer) -> OpaquePointer? {
+    if let statement = cache.withLock({ $0.byText[sql] }) { return statement }
+    var statement: OpaquePointer?
+    let flags = UInt32(SQLITE_PREPARE_PERSISTENT)
+    guard sqlite3_prepare_v3(connection, sql, -1, flags, &statement, nil) == SQLITE_OK,
+      let statement
+    else {
+      sqlite3_finalize(statement)
+      return nil
+    }
+    cache.withLock { $0.byText[sql] = statement }
+    return statement
+  }
+
+  func finalizeAll() {
+    cache.withLock { statements in
+      for statement in statements.byText.values { sqlite3_finalize(statement) }
+      statements.byText = [:]
+    }
+  }
+}
+
+/// A borrowed view of a connection, valid only inside the closure it is handed to.
 struct Connection {
   fileprivate let raw: OpaquePointer
+  fileprivate let statements: StatementCache
 
   /// Runs one or more statements that take no parameters and return no rows.
   func execute(_ sql: String) throws(StorageError) {
@@ -105,13 +222,19 @@ struct Connection {
   }
 
   /// Runs `sql` with `bindings` and returns every row.
+  ///
+  /// `sql` is a fixed text (values go in `bindings`): its prepared statement is cached for
+  /// the life of the connection.
   @discardableResult
   func query(_ sql: String, _ bindings: [SQLValue] = []) throws(StorageError) -> [Row] {
-    var statement: OpaquePointer?
-    guard sqlite3_prepare_v2(raw, sql, -1, &statement, nil) == SQLITE_OK, let statement else {
+    guard let statement = statements.statement(sql, on: raw) else {
       throw error("preparing a statement failed")
     }
-    defer { sqlite3_finalize(statement) }
+    // Reset even after an error, so the cached statement holds no lock and no bound value.
+    defer {
+      sqlite3_reset(statement)
+      sqlite3_clear_bindings(statement)
+    }
 
     for (offset, value) in bindings.enumerated() {
       let index = Int32(offset + 1)

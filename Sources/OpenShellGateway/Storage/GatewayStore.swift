@@ -133,7 +133,7 @@ extension GatewayStore {
 
   /// The current value of `counter`; 0 before its first change.
   public func value(of counter: Counter) async throws(StorageError) -> UInt64 {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       try Self.read(counter, connection)
     }
   }
@@ -183,7 +183,7 @@ extension GatewayStore {
 
   /// The sandbox with `name`, or with the id `name` when no sandbox has that name.
   public func sandbox(named name: String) async throws(StorageError) -> SandboxRow? {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       try connection.query(
         """
         SELECT id, name, created_at_ms, record FROM sandboxes
@@ -196,7 +196,7 @@ extension GatewayStore {
 
   /// Sandboxes ordered by name.
   public func sandboxes(limit: Int, offset: Int) async throws(StorageError) -> [SandboxRow] {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       try connection.query(
         "SELECT id, name, created_at_ms, record FROM sandboxes ORDER BY name LIMIT ? OFFSET ?",
         [.integer(Int64(limit)), .integer(Int64(offset))]
@@ -280,7 +280,7 @@ extension GatewayStore {
 
   /// The provider named `name`.
   public func provider(named name: String) async throws(StorageError) -> [UInt8]? {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       try connection.query("SELECT record FROM providers WHERE name = ?", [.text(name)])
         .first?.blob(0)
     }
@@ -288,7 +288,7 @@ extension GatewayStore {
 
   /// Providers ordered by name.
   public func providers(limit: Int, offset: Int) async throws(StorageError) -> [[UInt8]] {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       try connection.query(
         "SELECT record FROM providers ORDER BY name LIMIT ? OFFSET ?",
         [.integer(Int64(limit)), .integer(Int64(offset))]
@@ -354,14 +354,14 @@ extension GatewayStore {
 
   /// The latest policy version of `scope`.
   public func latestPolicy(scope: String) async throws(StorageError) -> PolicyRow? {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       try Self.latestPolicy(scope, connection)
     }
   }
 
   /// One policy version of `scope`.
   public func policy(scope: String, version: UInt32) async throws(StorageError) -> PolicyRow? {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       try connection.query(
         "\(Self.policyColumns) WHERE scope = ? AND version = ?",
         [.text(scope), .integer(Int64(version))]
@@ -412,7 +412,7 @@ extension GatewayStore {
   public func policies(scope: String, limit: Int, offset: Int) async throws(StorageError)
     -> [PolicyRow]
   {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       try connection.query(
         "\(Self.policyColumns) WHERE scope = ? ORDER BY version DESC LIMIT ? OFFSET ?",
         [.text(scope), .integer(Int64(limit)), .integer(Int64(offset))]
@@ -424,7 +424,7 @@ extension GatewayStore {
   public func activePolicyVersion(scope: String, loadedStatus: Int32) async throws(StorageError)
     -> UInt32
   {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       let rows = try connection.query(
         "SELECT COALESCE(MAX(version), 0) FROM policies WHERE scope = ? AND status = ?",
         [.text(scope), .integer(Int64(loadedStatus))]
@@ -496,7 +496,7 @@ extension GatewayStore {
   /// Every setting of `scope`, ordered by key, as serialized `SettingValue`s.
   public func settings(scope: String) async throws(StorageError) -> [(key: String, value: [UInt8])]
   {
-    let rows = try await database.run { connection throws(StorageError) in
+    let rows = try database.read { connection throws(StorageError) in
       try connection.query(
         "SELECT key, value FROM settings WHERE scope = ? ORDER BY key",
         [.text(scope)]
@@ -534,7 +534,7 @@ extension GatewayStore {
   public func logs(sandbox: String, limit: Int, sinceMs: Int64) async throws(StorageError)
     -> (lines: [LogLineRow], total: Int)
   {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       let rows = try connection.query(
         """
         SELECT timestamp_ms, source, line FROM logs
@@ -584,7 +584,7 @@ extension GatewayStore {
   public func draftChunks(sandbox: String) async throws(StorageError)
     -> (chunks: [[UInt8]], lastAnalyzedAtMs: Int64)
   {
-    try await database.run { connection throws(StorageError) in
+    try database.read { connection throws(StorageError) in
       let rows = try connection.query(
         "SELECT chunk, created_at_ms FROM draft_chunks WHERE sandbox = ? ORDER BY created_at_ms, id",
         [.text(sandbox)]
@@ -622,7 +622,7 @@ extension GatewayStore {
   public func inferenceRoutes() async throws(StorageError)
     -> [(route: String, record: [UInt8], version: UInt64)]
   {
-    let rows = try await database.run { connection throws(StorageError) in
+    let rows = try database.read { connection throws(StorageError) in
       try connection.query("SELECT route, record, version FROM inference_routes ORDER BY route")
     }
     return rows.map { ($0.text(0), $0.blob(1), UInt64($0.integer(2))) }
