@@ -18,7 +18,10 @@ extension HTTP2Connection {
     completion: @Sendable (Result<(Int32, InboundMessages), GRPCStatus>) -> Void
   ) {
     guard let session, !closed, !goingAway else {
-      completion(.failure(GRPCStatus(code: .unavailable, message: "the connection closed")))
+      // A call that lost the race with the connection's end (a TLS alert read just after the
+      // handshake, say) is told why it ended, not only that it did.
+      let reason = closeReason?.description ?? "the connection closed"
+      completion(.failure(GRPCStatus(code: .unavailable, message: reason)))
       return
     }
     var headers = [

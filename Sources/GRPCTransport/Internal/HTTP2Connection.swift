@@ -36,6 +36,8 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   var streams: [Int32: H2Stream] = [:]
   var peer: PeerCertificate?
   var closed = false
+  /// Why the connection closed, for calls that arrive after it did.
+  var closeReason: TransportError?
   var goingAway = false
   var readyWaiters: [(Result<Void, TransportError>) -> Void] = []
   var ready = false
@@ -483,14 +485,16 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   func fail(_ error: TransportError) {
     guard !closed else { return }
     flushSocket()
-    closeNow(error)
+    // A server's last words (a TLS alert, a GOAWAY) must reach the peer: see LingeringClose.
+    closeNow(error, linger: isServer && outboundOffset == outbound.count)
   }
 
-  private func closeNow(_ error: TransportError? = nil) {
+  private func closeNow(_ error: TransportError? = nil, linger: Bool = false) {
     guard !closed else { return }
     closed = true
     let error =
       error ?? TransportError(code: .connectionClosed, message: "the connection was closed")
+    closeReason = error
     logger.trace(
       "connection closed",
       metadata: [
@@ -501,7 +505,11 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     if let expiryTimer { loop.cancelTimer(expiryTimer) }
     if let keepaliveTimer { loop.cancelTimer(keepaliveTimer) }
     loop.deregister(fd: fd)
-    Glibc.close(fd)
+    if linger {
+      LingeringClose.start(fd: fd, on: loop)
+    } else {
+      Glibc.close(fd)
+    }
 
     let waiters = readyWaiters
     readyWaiters = []
