@@ -137,6 +137,17 @@ public struct Authenticator: Sendable {
       )
     }
     var boundName: String?
+    if claims.isEmpty, let unit = userUnit(of: certificate) {
+      // Without this, the certificate a person holds for the user methods would also pass
+      // as an unbound sandbox, and read every sandbox's provider credentials.
+      return call.refuse(
+        .permissionDenied(
+          "\(path) is called by sandbox supervisors; this client certificate belongs to a user "
+            + "(OU \(unit)), not to a sandbox"
+        ),
+        as: "user"
+      )
+    }
     if let claim = claims.first {
       let name = String(claim.dropFirst(PeerCertificate.sandboxURIPrefix.count))
       guard SandboxName.isValid(name) else {
@@ -263,6 +274,14 @@ public struct Authenticator: Sendable {
       return call.refuse(.permissionDenied("authorization failed", cause: "\(error)"), as: "user")
     }
     return call.admit(.user(identity))
+  }
+
+  /// The OU that marks `certificate` as a person's: the policy's admin or user role, or
+  /// ``PeerCertificate/userUnit``, which development user certificates carry.
+  private func userUnit(of certificate: PeerCertificate) -> String? {
+    let policy = configuration.policy
+    let userUnits = [policy.adminRole, policy.userRole, PeerCertificate.userUnit].compactMap { $0 }
+    return certificate.organizationalUnits.first { userUnits.contains($0) }
   }
 
   /// The identity of a caller that the operator's fronting proxy authenticated.

@@ -47,6 +47,12 @@ extension PeerCertificate {
   /// The URI prefix of a sandbox identity, `openshell://sandbox/`.
   public static let sandboxURIPrefix = "openshell://sandbox/"
 
+  /// The organizational unit of a CLI user's certificate, `openshell-user`.
+  ///
+  /// A certificate with it, and no sandbox identity, is a person's and is never admitted as a
+  /// sandbox, whatever roles the gateway's policy names.
+  public static let userUnit = "openshell-user"
+
   /// Every URI SAN that claims a sandbox identity, valid or not.
   var sandboxIdentityURIs: [String] {
     uris.filter { $0.utf8.starts(with: Self.sandboxURIPrefix.utf8) }

@@ -355,6 +355,38 @@ struct DecisionBearerTests {
     #expect(await scoped.decide(listSandboxes, channel: channel).deniedCode == .permissionDenied)
   }
 
+  @Test(
+    "a user's certificate is never an unbound sandbox, on sandbox and dual-auth methods alike",
+    arguments: [
+      reportStatus, getConfig, updateConfig, Fixtures.path("GetSandboxProviderEnvironment"),
+    ]
+  )
+  func userCertificateIsNoSandbox(path: String) async throws {
+    let channel = ChannelSecurity.tls(clientCertificate: Fixtures.userCertificate)
+    for certificates in [ClientCertificateRequirement.optional, .required] {
+      for verifier in [Fixtures.verifier, nil] {
+        let auth = Fixtures.authenticator(certificates: certificates, verifier: verifier)
+        let refusal = try #require(await auth.decide(path, channel: channel).refusal)
+        #expect(refusal.error.code == .permissionDenied)
+        #expect(refusal.error.message.contains("belongs to a user (OU openshell-user)"))
+        #expect(refusal.principalKind == "user")
+      }
+    }
+    // The policy's own role names mark a person too, whatever they are called.
+    let custom = try AuthorizationPolicy(adminRole: "ops", userRole: "dev")
+    let operatorCertificate = PeerCertificate(
+      commonName: "bob", organizationalUnits: ["ops"], subject: "CN=bob,OU=ops")
+    let auth = Fixtures.authenticator(policy: custom)
+    let decision = await auth.decide(
+      path, channel: .tls(clientCertificate: operatorCertificate))
+    #expect(decision.deniedCode == .permissionDenied)
+    // A sandbox certificate that names its sandbox is a sandbox whatever else it carries.
+    let bound = PeerCertificate(
+      commonName: "a", organizationalUnits: ["openshell-user"],
+      uris: ["openshell://sandbox/a"], subject: "CN=a")
+    #expect(await auth.decide(path, channel: .tls(clientCertificate: bound)).admission != nil)
+  }
+
   @Test("a sandbox certificate is never a user, and optional certificates make no users")
   func certificateUserLimits() async {
     let required = Fixtures.authenticator(certificates: .required, verifier: nil)

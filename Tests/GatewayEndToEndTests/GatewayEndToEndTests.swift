@@ -64,6 +64,8 @@ struct GatewayEndToEndTests {
       scopes: ["sandbox:read"]
     )
     let nobody = try await deployment.token(user: "nobody", roles: [], scopes: ["openshell:all"])
+    let member = try await deployment.token(
+      user: "member", roles: ["openshell-user"], scopes: ["openshell:all"])
 
     let user = try deployment.grpcio()
     #expect(try await user.unary(OpenShellMethods.health, HealthRequest()).code == Code.ok)
@@ -92,6 +94,32 @@ struct GatewayEndToEndTests {
       OpenShellMethods.createSandbox, createSandboxRequest("gamma"), metadata: bearer(reader))
     #expect(denied.code == Code.permissionDenied)
     #expect(denied.details.contains("sandbox:write"))
+    // The user role alone covers user methods, never the admin ones.
+    #expect(
+      try await user.unary(
+        OpenShellMethods.listSandboxes, ListSandboxesRequest(), metadata: bearer(member)
+      ).code == Code.ok)
+    var meta = ObjectMeta()
+    meta.name = "openai"
+    var openai = Provider()
+    openai.metadata = meta
+    openai.type = "openai"
+    var provider = CreateProviderRequest()
+    provider.provider = openai
+    var inference = SetClusterInferenceRequest()
+    inference.providerName = "openai"
+    var sandboxPolicy = UpdateConfigRequest()
+    sandboxPolicy.name = "alpha"
+    sandboxPolicy.policy = policy("member.test")
+    for (path, message) in [
+      (OpenShellMethods.createProvider, provider.serializedBytes()),
+      (InferenceMethods.setClusterInference, inference.serializedBytes()),
+      (OpenShellMethods.updateConfig, sandboxPolicy.serializedBytes()),
+    ] {
+      let refused = try await user.unaryRaw(path, message, metadata: bearer(member))
+      #expect(refused.code == Code.permissionDenied, "\(path)")
+      #expect(refused.details.contains("openshell-admin"), "\(path): \(refused.details)")
+    }
     let noRole = try await user.unary(
       OpenShellMethods.listSandboxes, ListSandboxesRequest(), metadata: bearer(nobody))
     #expect(noRole.code == Code.permissionDenied)
@@ -143,6 +171,16 @@ struct GatewayEndToEndTests {
     )
     #expect(try await alpha.unary(OpenShellMethods.reportPolicyStatus, report).code == Code.ok)
 
+    // A user's certificate is not a sandbox's: no provider credentials, no policy writes.
+    let person = try deployment.grpcio(certificate: "client")
+    environment.sandboxID = "alpha"
+    let credentials = try await person.unary(
+      OpenShellMethods.getSandboxProviderEnvironment, environment)
+    #expect(credentials.code == Code.permissionDenied, "\(credentials.details)")
+    #expect(credentials.details.contains("belongs to a user"))
+    #expect(
+      try await person.unary(OpenShellMethods.updateConfig, sync).code == Code.permissionDenied)
+
     // Spoofed markers do not make a caller without a certificate a sandbox.
     let spoof = try await user.unary(
       OpenShellMethods.reportPolicyStatus, report,
@@ -156,7 +194,7 @@ struct GatewayEndToEndTests {
     #expect(
       log.contains("auth.subject=\"CN=sandbox-alpha,OU=openshell-sandbox\"")
         || log.contains("sandbox-alpha"))
-    for token in [admin, reader, nobody] {
+    for token in [admin, reader, nobody, member] {
       #expect(!log.contains(token))
       #expect(!log.contains(String(token.split(separator: ".").last ?? "")))
     }

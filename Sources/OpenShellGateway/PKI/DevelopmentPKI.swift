@@ -47,7 +47,7 @@ public struct DevelopmentPKI: Sendable {
   }
 
   /// The organizational unit of user certificates, `openshell-user`.
-  public static let userUnit = "openshell-user"
+  public static let userUnit = PeerCertificate.userUnit
   /// The organizational unit of sandbox certificates, `openshell-sandbox`.
   public static let sandboxUnit = "openshell-sandbox"
 
