@@ -258,8 +258,18 @@ public final class Supervisor: Sendable {
         + "--sandbox-id"
     case .unavailable:
       let lower = detail.lowercased()
-      if lower.contains("hostname") || lower.contains("host name") {
-        return "the gateway's certificate does not name the host in --gateway-endpoint: \(detail)"
+      // "certificate verify:" is how the transport reports this side's check of the
+      // gateway's certificate; OpenSSL words a name check as "hostname mismatch" or "IP
+      // address mismatch".
+      if lower.contains("hostname") || lower.contains("host name")
+        || lower.contains("address mismatch")
+      {
+        return "the gateway's certificate does not name the host in --gateway-endpoint: \(detail). "
+          + "Connect by a name the certificate lists, or reissue it with that name"
+      }
+      if lower.contains("certificate verify:") {
+        return "the gateway's certificate is not trusted: \(detail). Check that --tls-ca is the "
+          + "CA that issued the gateway's certificate"
       }
       if lower.contains("alert") {
         return "the gateway refused this sandbox's certificate during the TLS handshake "

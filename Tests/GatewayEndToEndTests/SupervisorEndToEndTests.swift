@@ -8,9 +8,9 @@ import Testing
 struct SupervisorEndToEndTests {
   /// A gateway with client certificates required (users by certificate too) and sandbox
   /// `alpha` created by the CLI user.
-  func deploymentWithSandbox(port: Int? = nil) async throws -> Deployment {
+  func deploymentWithSandbox(serverNames: [String] = []) async throws -> Deployment {
     let deployment = try Deployment()
-    try await deployment.generateCertificates()
+    try await deployment.generateCertificates(serverNames: serverNames)
     try await deployment.startGateway(gatewayArguments(deployment))
     let user = try deployment.grpcio(certificate: "client")
     var create = CreateSandboxRequest()
@@ -31,12 +31,14 @@ struct SupervisorEndToEndTests {
     sandbox: String = "alpha",
     certificate: String? = "sandbox-alpha",
     pki: String? = nil,
+    host: String = "localhost",
+    ca: String? = nil,
     extra: [String] = []
   ) throws -> ChildProcess {
     let folder = pki ?? deployment.pki
     var arguments = [
-      "--gateway-endpoint", "https://localhost:\(deployment.port)", "--sandbox-id", sandbox,
-      "--tls-ca", "\(deployment.pki)/ca.pem",
+      "--gateway-endpoint", "https://\(host):\(deployment.port)", "--sandbox-id", sandbox,
+      "--tls-ca", ca ?? "\(deployment.pki)/ca.pem",
     ]
     if let certificate {
       arguments += ["--tls-cert", "\(folder)/\(certificate).pem"]
@@ -77,6 +79,52 @@ struct SupervisorEndToEndTests {
     let logs = try await user.unary(OpenShellMethods.getSandboxLogs, read)
     let messages = try logs.decode(GetSandboxLogsResponse.self).logs.map(\.message)
     #expect(messages.contains("loaded policy version 1"))
+  }
+
+  @Test("a gateway certificate from a CA the supervisor does not trust is named as such")
+  func untrustedGateway() async throws {
+    let deployment = try await deploymentWithSandbox()
+    let other = deployment.directory + "/other-pki"
+    try await deployment.generateCertificates(sandboxes: [], into: other)
+    let child = try supervisor(deployment, ca: "\(other)/ca.pem", extra: ["--once"])
+    #expect(try await child.waitForExit() == 1)
+    #expect(
+      child.standardError.contains("the gateway's certificate is not trusted"),
+      "\(child.standardError)")
+    #expect(child.standardError.contains("--tls-ca"))
+  }
+
+  @Test("a gateway certificate that does not name the endpoint's host is named as such")
+  func hostMismatch() async throws {
+    // The server certificate names localhost only; the supervisor dials 127.0.0.1.
+    let deployment = try await deploymentWithSandbox(serverNames: ["localhost"])
+    let child = try supervisor(deployment, host: "127.0.0.1", extra: ["--once"])
+    #expect(try await child.waitForExit() == 1)
+    #expect(
+      child.standardError.contains("does not name the host in --gateway-endpoint"),
+      "\(child.standardError)")
+  }
+
+  @Test("missing, unprotected or mismatched certificate files are named before connecting")
+  func badCertificateFiles() async throws {
+    let deployment = try await deploymentWithSandbox()
+    let pki = deployment.pki
+    let loose = deployment.directory + "/loose-key.pem"
+    try FileManager.default.copyItem(atPath: "\(pki)/sandbox-alpha-key.pem", toPath: loose)
+    try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: loose)
+    let cases: [(certificate: String, key: String, expected: String)] = [
+      ("\(pki)/missing.pem", "\(pki)/sandbox-alpha-key.pem", "missing.pem"),
+      ("\(pki)/sandbox-alpha.pem", loose, "chmod 600"),
+      ("\(pki)/sandbox-alpha.pem", "\(pki)/sandbox-beta-key.pem", "does not match the certificate"),
+    ]
+    for (certificate, key, expected) in cases {
+      let child = try supervisor(
+        deployment, certificate: nil,
+        extra: ["--once", "--tls-cert", certificate, "--tls-key", key]
+      )
+      #expect(try await child.waitForExit() != 0)
+      #expect(child.standardError.contains(expected), "\(child.standardError)")
+    }
   }
 
   @Test("a certificate from another CA fails with a message about the certificate")

@@ -25,11 +25,13 @@ final class Deployment {
   }
 
   /// Runs `openshell-gateway generate-certs` for `sandboxes`.
-  func generateCertificates(sandboxes: [String] = ["alpha", "beta"], into folder: String? = nil)
-    async throws
-  {
+  func generateCertificates(
+    sandboxes: [String] = ["alpha", "beta"], into folder: String? = nil,
+    serverNames: [String] = []
+  ) async throws {
     var arguments = ["generate-certs", "--output-dir", folder ?? pki, "--user", "alice"]
     for sandbox in sandboxes { arguments += ["--sandbox", sandbox] }
+    for name in serverNames { arguments += ["--server-san", name] }
     let child = try ChildProcess(Paths.executable("openshell-gateway"), arguments)
     let status = try await child.waitForExit()
     guard status == 0 else {
