@@ -54,6 +54,7 @@ echo "==> starting the gateway (TLS, client certificates optional, OIDC)"
   --tls-client-ca "$work/pki/ca.pem" --oidc-issuer "$issuer" --require-sandbox-identity \
   >"$work/gateway.out" 2>"$work/gateway.log" &
 pids+=($!)
+gateway_pid=$!
 address=$(wait_for_line "$work/gateway.out" "listening on " | cut -d' ' -f3)
 port=${address##*:}
 endpoint="https://localhost:$port"
@@ -102,6 +103,8 @@ if $serve; then
   echo "==> serving: the gateway and the supervisor keep running; Ctrl-C stops both"
   "${supervisor[@]}" &
   pids+=($!)
-  wait
+  # Wait on these two only: Ctrl-C stops them, but the issuer, a background job of this
+  # script, ignores SIGINT, so a bare `wait` would never return. The EXIT trap stops it.
+  wait "$gateway_pid" "$!" || true
 fi
 echo "==> done"

@@ -22,20 +22,21 @@ enum BearerCredential: Equatable {
 
     let scheme = "bearer"
     let bytes = Array(value.utf8)
-    guard bytes.count > scheme.utf8.count,
+    guard bytes.count >= scheme.utf8.count,
       Metadata.namesMatch(String(decoding: bytes[..<scheme.utf8.count], as: UTF8.self), scheme)
     else {
       return .malformed("the authorization header must use the Bearer scheme")
     }
 
     var rest = bytes[scheme.utf8.count...]
+    if rest.allSatisfy({ $0 == UInt8(ascii: " ") }) {
+      return .malformed("the Bearer token is missing: send 'Bearer <token>'")
+    }
     guard rest.first == UInt8(ascii: " ") else {
       return .malformed("the authorization header must use the Bearer scheme")
     }
+    // RFC 7235 allows one or more spaces between the scheme and the token.
     rest = rest.drop { $0 == UInt8(ascii: " ") }
-    guard !rest.isEmpty else {
-      return .malformed("the Bearer token is empty")
-    }
     guard isToken68(rest) else {
       return .malformed("the Bearer token contains characters a token cannot have")
     }

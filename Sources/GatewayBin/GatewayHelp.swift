@@ -80,8 +80,11 @@ enum GatewayHelp {
 
     DESCRIPTION
       Writes ca.pem, server.pem, client.pem and one sandbox-NAME.pem per --sandbox, each with
-      its -key.pem (mode 0600). Existing files are left alone unless --force is given. For
-      development only: production CAs belong in the organisation's PKI.
+      its -key.pem (mode 0600). Existing files are left alone unless --force is given: with a
+      CA already in DIR, only the missing certificates are issued, signed by that CA, so
+      adding --sandbox NAME later gives a new sandbox its certificate. --force replaces the
+      whole PKI, CA included. For development only: production CAs belong in the
+      organisation's PKI.
 
     OPTIONS
     \(CommandLineParser(options: generateCertsOptions).optionsHelp())

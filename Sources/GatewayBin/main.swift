@@ -70,6 +70,9 @@ case "generate-certs":
         force: parsed.isSet("force")
       )
     ).generate()
+    if files.isEmpty {
+      print("every requested certificate already exists in \(directory); nothing written")
+    }
     for file in files { print(file) }
   } catch let error as CommandLineError {
     complain(error.description)

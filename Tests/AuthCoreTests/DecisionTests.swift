@@ -90,6 +90,17 @@ struct DecisionCredentialTests {
     }
   }
 
+  @Test(
+    "a Bearer scheme with no token says the token is missing",
+    arguments: ["Bearer", "bearer ", "BEARER    "]
+  )
+  func missingToken(header: String) async throws {
+    let decision = await auth.decide(listSandboxes, ["authorization": header])
+    let refusal = try #require(decision.refusal)
+    #expect(refusal.error.code == .unauthenticated)
+    #expect(refusal.error.message.contains("the Bearer token is missing"))
+  }
+
   @Test("two authorization headers are refused even when both are valid")
   func doubledHeader() async throws {
     let verifier = FakeTokenVerifier(["user-token": Fixtures.user])

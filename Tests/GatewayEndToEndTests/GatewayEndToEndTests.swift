@@ -322,6 +322,7 @@ struct GatewayEndToEndTests {
     try await deployment.startGateway(["--disable-tls", "--disable-gateway-auth"])
     let log = try #require(deployment.gateway?.standardError)
     #expect(log.contains("gateway auth is disabled"))
+    #expect(log.contains("can reach 127.0.0.1:\(deployment.port)"), "\(log)")
     let client = try deployment.grpcio(tls: false)
     #expect(
       try await client.unary(OpenShellMethods.createSandbox, createSandboxRequest("alpha")).code

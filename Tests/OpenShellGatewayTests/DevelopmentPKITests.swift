@@ -93,15 +93,93 @@ struct DevelopmentPKITests {
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let options = DevelopmentPKI.Options(outputDirectory: directory)
     try DevelopmentPKI(options: options).generate()
-    let before = try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8)
+    let names = ["ca", "server", "client"]
+    let before = try names.map {
+      try String(contentsOfFile: "\(directory)/\($0).pem", encoding: .utf8)
+    }
 
-    #expect(throws: PKIError.self) { try DevelopmentPKI(options: options).generate() }
-    #expect(try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8) == before)
+    #expect(try DevelopmentPKI(options: options).generate().isEmpty)
+    let again = try names.map {
+      try String(contentsOfFile: "\(directory)/\($0).pem", encoding: .utf8)
+    }
+    #expect(again == before)
 
     var forced = options
     forced.force = true
     try DevelopmentPKI(options: forced).generate()
-    #expect(try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8) != before)
+    #expect(try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8) != before[0])
+  }
+
+  @Test("a sandbox added later is signed by the CA already there, and nothing else changes")
+  func addSandbox() async throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try DevelopmentPKI(options: .init(outputDirectory: directory, sandboxNames: ["a"])).generate()
+    let ca = try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8)
+    let sandboxA = try String(contentsOfFile: "\(directory)/sandbox-a.pem", encoding: .utf8)
+
+    let written = try DevelopmentPKI(
+      options: .init(outputDirectory: directory, sandboxNames: ["a", "b"])
+    ).generate()
+    #expect(written == ["\(directory)/sandbox-b.pem", "\(directory)/sandbox-b-key.pem"])
+    #expect(try String(contentsOfFile: "\(directory)/ca.pem", encoding: .utf8) == ca)
+    #expect(try String(contentsOfFile: "\(directory)/sandbox-a.pem", encoding: .utf8) == sandboxA)
+    let verify = try await Subprocess.run(
+      "openssl",
+      [
+        "verify", "-purpose", "sslclient", "-CAfile", "\(directory)/ca.pem",
+        "\(directory)/sandbox-b.pem",
+      ]
+    )
+    #expect(verify.status == 0, "\(verify.output) \(verify.error)")
+  }
+
+  @Test("half a pair, or a leaf without its CA, is refused without force and nothing is written")
+  func inconsistentFolder() async throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let options = DevelopmentPKI.Options(outputDirectory: directory, sandboxNames: ["a"])
+    try DevelopmentPKI(options: options).generate()
+
+    try FileManager.default.removeItem(atPath: "\(directory)/sandbox-a-key.pem")
+    #expect {
+      try DevelopmentPKI(options: options).generate()
+    } throws: { error in
+      "\(error)".contains("sandbox-a.pem exists without \(directory)/sandbox-a-key.pem")
+    }
+    #expect(!FileManager.default.fileExists(atPath: "\(directory)/sandbox-a-key.pem"))
+
+    try FileManager.default.removeItem(atPath: "\(directory)/sandbox-a.pem")
+    try FileManager.default.removeItem(atPath: "\(directory)/ca.pem")
+    try FileManager.default.removeItem(atPath: "\(directory)/ca-key.pem")
+    #expect {
+      try DevelopmentPKI(options: options).generate()
+    } throws: { error in
+      "\(error)".contains("server.pem exists but ca.pem does not")
+    }
+    #expect(!FileManager.default.fileExists(atPath: "\(directory)/ca.pem"))
+  }
+
+  @Test("a CA key that is not the CA's is refused")
+  func mismatchedCAKey() async throws {
+    let directory = try makeTemporaryDirectory()
+    let other = try makeTemporaryDirectory()
+    defer {
+      try? FileManager.default.removeItem(atPath: directory)
+      try? FileManager.default.removeItem(atPath: other)
+    }
+    try DevelopmentPKI(options: .init(outputDirectory: directory)).generate()
+    try DevelopmentPKI(options: .init(outputDirectory: other)).generate()
+    try FileManager.default.removeItem(atPath: "\(directory)/ca-key.pem")
+    try FileManager.default.copyItem(
+      atPath: "\(other)/ca-key.pem", toPath: "\(directory)/ca-key.pem")
+    #expect {
+      try DevelopmentPKI(options: .init(outputDirectory: directory, sandboxNames: ["x"]))
+        .generate()
+    } throws: { error in
+      "\(error)".contains("is not the key of")
+    }
+    #expect(!FileManager.default.fileExists(atPath: "\(directory)/sandbox-x.pem"))
   }
 
   @Test(

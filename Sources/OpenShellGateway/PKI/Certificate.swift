@@ -28,6 +28,12 @@ final class Key {
     return Key(raw: key)
   }
 
+  /// Reads a PEM private key from `path`.
+  static func load(_ path: String) throws(PKIError) -> Key {
+    let key = try withFileBIO(path) { bio in PEM_read_bio_PrivateKey(bio, nil, nil, nil) }
+    return Key(raw: key)
+  }
+
   /// The private key as unencrypted PKCS#8 PEM.
   func privatePEM() throws(PKIError) -> [UInt8] {
     try withMemoryBIO { bio in
@@ -46,6 +52,16 @@ final class Certificate {
 
   deinit {
     X509_free(raw)
+  }
+
+  /// Reads a PEM certificate from `path`.
+  static func load(_ path: String) throws(PKIError) -> Certificate {
+    Certificate(raw: try withFileBIO(path) { bio in PEM_read_bio_X509(bio, nil, nil, nil) })
+  }
+
+  /// Whether `key` is the private key of this certificate's public key.
+  func matches(_ key: Key) -> Bool {
+    X509_check_private_key(raw, key.raw) == 1
   }
 
   /// The certificate as PEM.
@@ -157,4 +173,19 @@ private func withMemoryBIO(_ body: (OpaquePointer) -> Bool) throws(PKIError) -> 
   let count = BIO_ctrl(bio, BIO_CTRL_INFO, 0, &pointer)
   guard count > 0, let pointer else { return [] }
   return Array(UnsafeRawBufferPointer(start: pointer, count: count))
+}
+
+/// Opens `path` as a file BIO and returns what `body` read from it.
+private func withFileBIO(
+  _ path: String,
+  _ body: (OpaquePointer) -> OpaquePointer?
+) throws(PKIError) -> OpaquePointer {
+  guard let bio = BIO_new_file(path, "r") else {
+    throw PKIError("cannot open \(path): \(drainOpenSSLErrors())")
+  }
+  defer { BIO_free(bio) }
+  guard let value = body(bio) else {
+    throw PKIError("cannot read \(path) as PEM: \(drainOpenSSLErrors())")
+  }
+  return value
 }

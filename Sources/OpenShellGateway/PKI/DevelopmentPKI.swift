@@ -10,7 +10,8 @@ internal import COpenSSL
 ///
 /// Keys are EC P-256 and are written with mode 0600. Existing files are left alone unless
 /// ``Options/force`` is set, so running it twice never silently replaces a CA that already
-/// signed certificates in use.
+/// signed certificates in use: with a CA already in the folder, only the certificates that are
+/// missing are issued, signed by that CA (how a new sandbox gets its certificate).
 public struct DevelopmentPKI: Sendable {
   /// What to generate.
   public struct Options: Sendable {
@@ -59,11 +60,13 @@ public struct DevelopmentPKI: Sendable {
     self.options = options
   }
 
-  /// Generates every file and returns their paths.
+  /// Generates the files that are missing (every file with ``Options/force``) and returns
+  /// their paths.
   ///
-  /// - Returns: The files written, in order.
-  /// - Throws: ``PKIError`` naming the file or the step that failed; nothing is written when a
-  ///   file exists and ``Options/force`` is off.
+  /// - Returns: The files written, in order; empty when every file already existed.
+  /// - Throws: ``PKIError`` naming the file or the step that failed. Without
+  ///   ``Options/force`` nothing is written when a certificate exists without its key (or the
+  ///   reverse), or a leaf certificate exists without the CA.
   @discardableResult
   public func generate() throws(PKIError) -> [String] {
     try validate()
@@ -73,42 +76,69 @@ public struct DevelopmentPKI: Sendable {
         "cannot create the output folder \(directory): \(String(cString: strerror(errno)))")
     }
 
-    let plan = ["ca", "server", "client"] + options.sandboxNames.map { "sandbox-\($0)" }
-    let files = plan.flatMap { ["\(directory)/\($0).pem", "\(directory)/\($0)-key.pem"] }
-    if !options.force, let existing = files.first(where: { access($0, F_OK) == 0 }) {
-      throw PKIError("\(existing) already exists; pass --force to replace the whole PKI")
+    let leaves = ["server", "client"] + options.sandboxNames.map { "sandbox-\($0)" }
+    for name in ["ca"] + leaves where !options.force {
+      if case .partial(let present, let missing) = presence(name) {
+        throw PKIError(
+          "\(present) exists without \(missing); restore it, or pass --force to "
+            + "replace the whole PKI")
+      }
     }
 
-    let caKey = try Key.generate()
-    let ca = try CertificateBuilder(subject: [("CN", "OpenShell development CA")], key: caKey)
-      .validity(days: 3650)
-      .extensions([
-        (NID_basic_constraints, "critical,CA:TRUE,pathlen:0"),
-        (NID_key_usage, "critical,keyCertSign,cRLSign"),
-        (NID_subject_key_identifier, "hash"),
-      ])
-      .sign(issuer: nil, issuerKey: caKey)
-    try write(ca, caKey, name: "ca")
+    let ca: Certificate
+    let caKey: Key
+    var plan = leaves
+    var written: [String] = []
+    if !options.force, presence("ca") == .complete {
+      // The CA may already have signed certificates in use: keep it, and issue only the
+      // certificates that are missing, such as one for a new sandbox.
+      ca = try Certificate.load("\(directory)/ca.pem")
+      caKey = try Key.load("\(directory)/ca-key.pem")
+      guard ca.matches(caKey) else {
+        throw PKIError("\(directory)/ca-key.pem is not the key of \(directory)/ca.pem")
+      }
+      plan = leaves.filter { presence($0) == .absent }
+    } else {
+      if !options.force, let existing = leaves.first(where: { presence($0) != .absent }) {
+        throw PKIError(
+          "\(directory)/\(existing).pem exists but ca.pem does not; pass --force to replace "
+            + "the whole PKI")
+      }
+      caKey = try Key.generate()
+      ca = try CertificateBuilder(subject: [("CN", "OpenShell development CA")], key: caKey)
+        .validity(days: 3650)
+        .extensions([
+          (NID_basic_constraints, "critical,CA:TRUE,pathlen:0"),
+          (NID_key_usage, "critical,keyCertSign,cRLSign"),
+          (NID_subject_key_identifier, "hash"),
+        ])
+        .sign(issuer: nil, issuerKey: caKey)
+      written += try write(ca, caKey, name: "ca")
+    }
 
     let serverSANs = options.serverNames.map { isIPAddress($0) ? "IP:\($0)" : "DNS:\($0)" }
-    try issue(
-      name: "server",
-      subject: [("CN", options.serverNames.first ?? "localhost")],
-      extendedUsage: "serverAuth",
-      subjectAltNames: serverSANs,
-      ca: ca,
-      caKey: caKey
-    )
-    try issue(
-      name: "client",
-      subject: [("CN", options.userName), ("OU", Self.userUnit)],
-      extendedUsage: "clientAuth",
-      subjectAltNames: [],
-      ca: ca,
-      caKey: caKey
-    )
-    for sandbox in options.sandboxNames {
-      try issue(
+    if plan.contains("server") {
+      written += try issue(
+        name: "server",
+        subject: [("CN", options.serverNames.first ?? "localhost")],
+        extendedUsage: "serverAuth",
+        subjectAltNames: serverSANs,
+        ca: ca,
+        caKey: caKey
+      )
+    }
+    if plan.contains("client") {
+      written += try issue(
+        name: "client",
+        subject: [("CN", options.userName), ("OU", Self.userUnit)],
+        extendedUsage: "clientAuth",
+        subjectAltNames: [],
+        ca: ca,
+        caKey: caKey
+      )
+    }
+    for sandbox in options.sandboxNames where plan.contains("sandbox-\(sandbox)") {
+      written += try issue(
         name: "sandbox-\(sandbox)",
         subject: [("CN", "sandbox-\(sandbox)"), ("OU", Self.sandboxUnit)],
         extendedUsage: "clientAuth",
@@ -117,7 +147,25 @@ public struct DevelopmentPKI: Sendable {
         caKey: caKey
       )
     }
-    return files
+    return written
+  }
+
+  private enum Presence: Equatable {
+    case absent
+    case complete
+    case partial(present: String, missing: String)
+  }
+
+  /// Whether `name`.pem and `name`-key.pem exist in the output folder.
+  private func presence(_ name: String) -> Presence {
+    let certificate = "\(options.outputDirectory)/\(name).pem"
+    let key = "\(options.outputDirectory)/\(name)-key.pem"
+    switch (access(certificate, F_OK) == 0, access(key, F_OK) == 0) {
+    case (false, false): return .absent
+    case (true, true): return .complete
+    case (true, false): return .partial(present: certificate, missing: key)
+    case (false, true): return .partial(present: key, missing: certificate)
+    }
   }
 
   private func validate() throws(PKIError) {
@@ -145,7 +193,7 @@ public struct DevelopmentPKI: Sendable {
     subjectAltNames: [String],
     ca: Certificate,
     caKey: Key
-  ) throws(PKIError) {
+  ) throws(PKIError) -> [String] {
     let key = try Key.generate()
     var extensions: [(Int32, String)] = [
       (NID_basic_constraints, "critical,CA:FALSE"),
@@ -161,13 +209,19 @@ public struct DevelopmentPKI: Sendable {
       .validity(days: options.validityDays)
       .extensions(extensions)
       .sign(issuer: ca, issuerKey: caKey)
-    try write(certificate, key, name: name)
+    return try write(certificate, key, name: name)
   }
 
-  private func write(_ certificate: Certificate, _ key: Key, name: String) throws(PKIError) {
+  /// Writes a certificate and its key; returns both paths, certificate first.
+  private func write(
+    _ certificate: Certificate,
+    _ key: Key,
+    name: String
+  ) throws(PKIError) -> [String] {
     let directory = options.outputDirectory
     try writeFile("\(directory)/\(name)-key.pem", mode: 0o600, contents: key.privatePEM())
     try writeFile("\(directory)/\(name).pem", mode: 0o644, contents: certificate.pem())
+    return ["\(directory)/\(name).pem", "\(directory)/\(name)-key.pem"]
   }
 
   private func writeFile(_ path: String, mode: mode_t, contents: [UInt8]) throws(PKIError) {

@@ -40,13 +40,6 @@ public enum Gateway {
     defer { verifier?.stop() }
 
     logger.notice("gateway auth mode: \(configuration.modeDescription)")
-    if configuration.auth.gatewayAuthDisabled {
-      logger.warning(
-        "gateway auth is disabled: every caller that reaches this port is trusted as the fronting "
-          + "proxy vouches for it; make sure nothing but that proxy can reach "
-          + "\(configuration.bindAddress):\(configuration.port)"
-      )
-    }
     if case .tls(_, _, clientCA: nil) = configuration.transport,
       !configuration.auth.gatewayAuthDisabled
     {
@@ -86,6 +79,13 @@ public enum Gateway {
     let host =
       configuration.bindAddress.contains(":")
       ? "[\(configuration.bindAddress)]" : configuration.bindAddress
+    if configuration.auth.gatewayAuthDisabled {
+      // Logged once the port is bound, so that with --port 0 it names the real port.
+      logger.warning(
+        "gateway auth is disabled: every caller that reaches this port is trusted as the fronting "
+          + "proxy vouches for it; make sure nothing but that proxy can reach \(host):\(server.port)"
+      )
+    }
     // Written straight to the descriptor: scripts wait for this line, and a buffered stdout
     // would hold it back when the output is a pipe.
     FileHandle.standardOutput.write(Data("listening on \(host):\(server.port)\n".utf8))
