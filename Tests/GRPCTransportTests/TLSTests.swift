@@ -45,6 +45,26 @@ struct TLSTests {
     await running.stop()
   }
 
+  @Test("a connection whose client certificate expires is drained, and cannot come back")
+  func drainedAtExpiry() async throws {
+    let (certificate, key) = try await certs.shortLivedClient(seconds: 3)
+    let running = try RunningServer.start(tls: certs.serverTLS())
+    let client = try GRPCClient(
+      target: "https://localhost:\(running.port)",
+      config: .init(
+        tls: .init(
+          trustRootsPath: certs.caPath, certificateChainPath: certificate,
+          privateKeyPath: key)))
+    #expect(try await call(client).isEmpty == false)
+
+    // Past notAfter the server sends GOAWAY on the open connection; the next call needs a
+    // new handshake, which the expired certificate fails. Without the drain it would still
+    // succeed on the old connection.
+    try await Task.sleep(for: .seconds(5))
+    await expectRefused(client)
+    await running.stop()
+  }
+
   @Test("required mode refuses a client without a certificate")
   func requiredWithoutCertificate() async throws {
     let running = try RunningServer.start(tls: certs.serverTLS(mode: .required))

@@ -60,6 +60,22 @@ struct TestCertificates: Sendable {
     return certs
   }
 
+  /// A client certificate from ``caPath`` that expires `seconds` from now, made off the
+  /// cooperative pool; returns the certificate and key paths.
+  func shortLivedClient(seconds: Int) async throws -> (certificate: String, key: String) {
+    try await offPool {
+      let formatter = DateFormatter()
+      formatter.locale = Locale(identifier: "en_US_POSIX")
+      formatter.timeZone = TimeZone(identifier: "UTC")
+      formatter.dateFormat = "yyyyMMddHHmmss'Z'"
+      let name = "short-lived-\(UUID().uuidString.prefix(8))"
+      try Self.issue(
+        in: directory, name: name, subject: "/CN=\(name)", profile: "client",
+        end: formatter.string(from: Date().addingTimeInterval(Double(seconds))))
+      return (directory + "/\(name).pem", directory + "/\(name).key")
+    }
+  }
+
   private static func config(_ directory: String) -> String {
     """
     [ ca ]
