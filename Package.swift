@@ -160,6 +160,11 @@ let package = Package(
       swiftSettings: swiftSettings
     ),
     .testTarget(
+      name: "LoggingTests",
+      dependencies: ["Logging"],
+      swiftSettings: swiftSettings
+    ),
+    .testTarget(
       name: "OpenShellGatewayTests",
       dependencies: ["TestSupport", "OpenShellGateway", "AuthCore"],
       swiftSettings: swiftSettings

@@ -40,11 +40,16 @@ func fail(_ message: String, status: Int32 = 1) -> Never {
   exit(status)
 }
 
+let arguments = Array(CommandLine.arguments.dropFirst())
+if arguments.contains("--help") || arguments.contains("-h") {
+  print(usage)
+  exit(0)
+}
+
 let parsed: ParsedOptions
 do {
   parsed = try CommandLineParser(options: options, removed: [])
-    .parse(
-      Array(CommandLine.arguments.dropFirst()), environment: ProcessInfo.processInfo.environment)
+    .parse(arguments, environment: ProcessInfo.processInfo.environment)
 } catch {
   fail("\(error.description)\n\(usage)", status: 2)
 }

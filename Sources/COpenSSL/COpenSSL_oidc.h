@@ -10,6 +10,7 @@
 #include <openssl/bio.h>
 #include <openssl/bn.h>
 #include <openssl/core_names.h>
+#include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/param_build.h>
@@ -130,6 +131,56 @@ static inline int COpenSSL_oidc_verify_rsa_pss(
 done:
   EVP_MD_free(md);
   EVP_MD_CTX_free(mctx);
+  return result;
+}
+
+// Verifies an RS256/384/512 signature (RSASSA-PKCS1-v1_5) over message with key.
+// Returns 1 when it verifies, 0 when it does not, -1 when the check could not run.
+static inline int COpenSSL_oidc_verify_rsa_pkcs1(
+    EVP_PKEY *key, const char *digest_name, const unsigned char *message, size_t message_len,
+    const unsigned char *signature, size_t signature_len) {
+  int result = -1;
+  EVP_PKEY_CTX *pctx = NULL;
+  EVP_MD_CTX *mctx = EVP_MD_CTX_new();
+  if (mctx == NULL) goto done;
+  if (EVP_DigestVerifyInit_ex(mctx, &pctx, digest_name, NULL, NULL, key, NULL) != 1) goto done;
+  if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) goto done;
+  result = EVP_DigestVerify(mctx, signature, signature_len, message, message_len) == 1 ? 1 : 0;
+done:
+  EVP_MD_CTX_free(mctx);
+  return result;
+}
+
+// Verifies an ES256/384/512 signature. A JWS carries ECDSA signatures as r || s, each
+// half_len bytes big-endian (RFC 7518 section 3.4); OpenSSL verifies the DER form, so the
+// halves go through ECDSA_SIG and i2d_ECDSA_SIG first. Returns 1, 0 or -1 as above; a
+// signature whose length is not 2 * half_len does not verify.
+static inline int COpenSSL_oidc_verify_ecdsa_jws(
+    EVP_PKEY *key, const char *digest_name, size_t half_len, const unsigned char *message,
+    size_t message_len, const unsigned char *signature, size_t signature_len) {
+  if (half_len == 0 || signature_len != 2 * half_len) return 0;
+  int result = -1;
+  unsigned char *der = NULL;
+  EVP_MD_CTX *mctx = NULL;
+  ECDSA_SIG *sig = ECDSA_SIG_new();
+  BIGNUM *r = BN_bin2bn(signature, (int)half_len, NULL);
+  BIGNUM *s = BN_bin2bn(signature + half_len, (int)half_len, NULL);
+  if (sig == NULL || r == NULL || s == NULL) goto done;
+  if (ECDSA_SIG_set0(sig, r, s) != 1) goto done;
+  r = NULL;  // owned by sig now
+  s = NULL;
+  int der_len = i2d_ECDSA_SIG(sig, &der);
+  if (der_len <= 0) goto done;
+  mctx = EVP_MD_CTX_new();
+  if (mctx == NULL) goto done;
+  if (EVP_DigestVerifyInit_ex(mctx, NULL, digest_name, NULL, NULL, key, NULL) != 1) goto done;
+  result = EVP_DigestVerify(mctx, der, (size_t)der_len, message, message_len) == 1 ? 1 : 0;
+done:
+  EVP_MD_CTX_free(mctx);
+  OPENSSL_free(der);
+  BN_free(r);
+  BN_free(s);
+  ECDSA_SIG_free(sig);
   return result;
 }
 

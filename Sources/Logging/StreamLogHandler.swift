@@ -20,31 +20,58 @@ public struct StreamLogHandler: LogHandler {
   /// Formats `record` and writes it with a single `write(2)`, so lines from
   /// concurrent threads never interleave mid-line.
   public func log(_ record: LogRecord) {
-    var line = "\(Self.timestamp()) \(record.level) \(record.label): \(record.message)"
-    for key in record.metadata.keys.sorted() {
-      line += " \(key)=\(Self.quoted(record.metadata[key]!))"
-    }
-    line += "\n"
-    var bytes = Array(line.utf8)
+    var bytes = Array(Self.line(for: record, timestamp: Self.timestamp()).utf8)
     bytes.withUnsafeMutableBytes { buffer in
       _ = write(2, buffer.baseAddress, buffer.count)
     }
   }
 
+  /// The line written for `record`, newline included.
+  ///
+  /// Control characters in the message and in metadata values are escaped: a caller-chosen
+  /// value (a path, a certificate or token subject) can neither forge a second line nor
+  /// send terminal escape sequences to whoever reads the log.
+  static func line(for record: LogRecord, timestamp: String) -> String {
+    var line = "\(timestamp) \(record.level) \(record.label): \(escaped(record.message))"
+    for key in record.metadata.keys.sorted() {
+      line += " \(key)=\(quoted(record.metadata[key]!))"
+    }
+    return line + "\n"
+  }
+
   private static func quoted(_ value: String) -> String {
-    // Quoting and escaping control characters keeps a caller-chosen value (a path, a
-    // certificate subject) from forging a second log line.
-    let needsQuotes = value.isEmpty || value.contains { " \"=\\".contains($0) || $0.isNewline }
+    let needsQuotes =
+      value.isEmpty
+      || value.unicodeScalars.contains { " \"=\\".unicodeScalars.contains($0) || isControl($0) }
     guard needsQuotes else { return value }
-    var escaped = "\""
-    for character in value {
-      switch character {
-      case "\"", "\\": escaped += "\\\(character)"
-      case _ where character.isNewline: escaped += "\\n"
-      default: escaped.append(character)
+    return "\"" + escaped(value, quotes: true) + "\""
+  }
+
+  private static func escaped(_ text: String, quotes: Bool = false) -> String {
+    guard
+      text.unicodeScalars.contains(where: {
+        isControl($0) || (quotes && ($0 == "\"" || $0 == "\\"))
+      })
+    else { return text }
+    var result = ""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"" where quotes, "\\" where quotes: result += "\\\(scalar)"
+      case "\n": result += "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      case _ where isControl(scalar):
+        result += "\\u{\(String(scalar.value, radix: 16))}"
+      default: result.unicodeScalars.append(scalar)
       }
     }
-    return escaped + "\""
+    return result
+  }
+
+  /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+  private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
+      || scalar.value == 0x2029
   }
 
   private static func timestamp() -> String {

@@ -28,6 +28,56 @@ struct SignatureTests {
     #expect(identity.provider == .oidc)
   }
 
+  @Test(
+    "an RFC 9068 access token (typ at+jwt) verifies, with each algorithm",
+    arguments: [
+      ("rsa", "RS256", "at+jwt"), ("rsa", "RS512", "application/at+jwt"),
+      ("rsa", "PS256", "at+jwt"), ("ec256", "ES256", "at+JWT"), ("ec384", "ES384", "at+jwt"),
+      ("ec521", "ES512", "at+jwt"),
+    ])
+  func accessTokenType(key: String, alg: String, type: String) async throws {
+    let issuer = try await TestIssuer.start()
+    let clock = ManualClock()
+    let verifier = try makeVerifier(for: issuer, clock: clock)
+    let token = try await issuer.mint(
+      key: key, alg: alg, claims: issuer.claims(now: clock.secondsSince1970),
+      header: ["typ": type])
+
+    #expect(try await verifier.verify(token: token).subject == "user-1234")
+  }
+
+  @Test(
+    "a typ at+jwt token signed by a key the issuer does not publish is refused",
+    arguments: [("stray", "RS256", "rsa-1"), ("stray-ec256", "ES256", "ec256-1")])
+  func accessTokenTypeStrayKey(key: String, alg: String, kid: String) async throws {
+    let issuer = try await TestIssuer.start()
+    let clock = ManualClock()
+    let verifier = try makeVerifier(for: issuer, clock: clock)
+    let token = try await issuer.mint(
+      key: key, alg: alg, claims: issuer.claims(now: clock.secondsSince1970),
+      header: ["kid": kid, "typ": "at+jwt"])
+
+    let error = try #require(await authError { try await verifier.verify(token: token) })
+    #expect(error.code == .unauthenticated)
+    #expect(error.message == "invalid token signature")
+  }
+
+  @Test("a token type that is not an access token's is refused by name")
+  func otherTokenType() async throws {
+    let issuer = try await TestIssuer.start()
+    let clock = ManualClock()
+    let verifier = try makeVerifier(for: issuer, clock: clock)
+    let claims = issuer.claims(now: clock.secondsSince1970)
+
+    let idToken = try await issuer.mint(key: "rsa", claims: claims, header: ["typ": "id+jwt"])
+    let refused = try #require(await authError { try await verifier.verify(token: idToken) })
+    #expect(refused.message == "unsupported token type")
+
+    let numeric = try await issuer.mint(key: "rsa", claims: claims, header: ["typ": 5])
+    let malformed = try #require(await authError { try await verifier.verify(token: numeric) })
+    #expect(malformed.message == "malformed token")
+  }
+
   @Test("alg none is refused without asking the issuer for keys")
   func algNone() async throws {
     let issuer = try await TestIssuer.start()

@@ -29,7 +29,18 @@ enum JWSAlgorithm: String, Sendable, CaseIterable {
     }
   }
 
-  /// OpenSSL's digest name for the PSS algorithms.
+  /// The length of each of `r` and `s` in an ECDSA signature (RFC 7518 section 3.4): the
+  /// curve's field size in bytes; 0 for RSA.
+  var ecdsaHalfLength: Int {
+    switch self {
+    case .es256: 32
+    case .es384: 48
+    case .es512: 66
+    default: 0
+    }
+  }
+
+  /// OpenSSL's digest name for the algorithm.
   var digestName: String {
     switch self {
     case .rs256, .ps256, .es256: "SHA256"

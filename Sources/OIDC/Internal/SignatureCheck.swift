@@ -26,10 +26,34 @@ enum SignatureCheck {
   ///
   /// - Throws: ``Refusal`` when it does not verify.
   static func verify(_ token: CompactToken, key: VerificationKey, algorithm: JWSAlgorithm) throws {
-    if let expected = algorithm.libjwtAlgorithm {
+    let libjwtReadsType = try checkType(token)
+    if let expected = algorithm.libjwtAlgorithm, libjwtReadsType {
       try verifyWithLibJWT(token, key: key, expected: expected)
     } else {
-      try verifyPSS(token, key: key, algorithm: algorithm)
+      try verifyWithOpenSSL(token, key: key, algorithm: algorithm)
+    }
+  }
+
+  /// Checks the header's `typ` and says whether libjwt 1.10 can take the token.
+  ///
+  /// A missing `typ` or `JWT` is what libjwt accepts. RFC 9068 access tokens say `at+jwt`
+  /// (Okta, Auth0 and others issue them), which libjwt 1.10 refuses inside `jwt_decode`
+  /// whatever the signature; their signature is checked with OpenSSL against the same key
+  /// instead, as RSA-PSS always is. Any other type is not an access token.
+  ///
+  /// - Returns: Whether libjwt can check the token.
+  /// - Throws: ``Refusal`` for a `typ` that is not a string or not one of these.
+  static func checkType(_ token: CompactToken) throws -> Bool {
+    guard let value = token.header["typ"] else { return true }
+    guard let type = value.stringValue?.lowercased() else {
+      throw Refusal("malformed token", detail: "the header's typ is not a string")
+    }
+    switch type {
+    case "jwt": return true
+    case "at+jwt", "application/at+jwt": return false
+    default:
+      throw Refusal(
+        "unsupported token type", detail: "typ \(type.prefix(32)) is not an access token type")
     }
   }
 
@@ -64,17 +88,31 @@ enum SignatureCheck {
     }
   }
 
-  private static func verifyPSS(
+  /// Checks the signature with OpenSSL against the key we already hold: RSA-PSS, which
+  /// libjwt 1.10 does not implement, and tokens whose `typ` libjwt refuses.
+  private static func verifyWithOpenSSL(
     _ token: CompactToken, key: VerificationKey, algorithm: JWSAlgorithm
   ) throws {
     let input = Array(token.signingInput.utf8)
-    let result = COpenSSL_oidc_verify_rsa_pss(
-      key.key, algorithm.digestName, input, input.count, token.signature, token.signature.count)
+    let signature = token.signature
+    let result: Int32 =
+      switch algorithm {
+      case .ps256, .ps384, .ps512:
+        COpenSSL_oidc_verify_rsa_pss(
+          key.key, algorithm.digestName, input, input.count, signature, signature.count)
+      case .rs256, .rs384, .rs512:
+        COpenSSL_oidc_verify_rsa_pkcs1(
+          key.key, algorithm.digestName, input, input.count, signature, signature.count)
+      case .es256, .es384, .es512:
+        COpenSSL_oidc_verify_ecdsa_jws(
+          key.key, algorithm.digestName, algorithm.ecdsaHalfLength, input, input.count,
+          signature, signature.count)
+      }
     let openSSLDetail = VerificationKey.drainErrors()
     guard result == 1 else {
       throw Refusal(
         "invalid token signature",
-        detail: "RSA-PSS check failed (\(result)): \(openSSLDetail)")
+        detail: "OpenSSL \(algorithm.rawValue) check failed (\(result)): \(openSSLDetail)")
     }
   }
 }

@@ -224,7 +224,7 @@ extension GatewayService {
       ? try await store.latestPolicy(scope: scope)
       : try await store.policy(scope: scope, version: request.version)
     guard let row else {
-      let which = request.version == 0 ? "a policy yet" : "policy version \(request.version)"
+      let which = request.version == 0 ? "policy yet" : "policy version \(request.version)"
       throw RPCError.notFound(
         "\(request.global ? "the global scope" : "sandbox '\(request.name)'") has no \(which)")
     }

@@ -103,6 +103,7 @@ class Issuer:
             "ec521": Key("ec521", "ec521-1", pin="ES512"),
             "rsa-ps": Key("rsa", "rsa-ps-1", pin="PS256"),
             "stray": Key("rsa", "stray-1", published=False),
+            "stray-ec256": Key("ec256", "stray-ec256-1", published=False),
         }
         self.retired = []
         self.generation = 1
