@@ -60,8 +60,9 @@ extension OIDCVerifier.Configuration {
     /// A dot-separated path to the roles; defaults to `realm_access.roles` (Keycloak).
     ///
     /// Use `roles` for Microsoft Entra ID and `groups` for Okta. The value may be an array of
-    /// strings (non-string elements are skipped) or one string, split on spaces like a
-    /// `scope` claim; anything else, or nothing, gives no roles.
+    /// strings (non-string elements are skipped) or one string, which is one role (never
+    /// split, so a role name with a space cannot become other roles); anything else, or
+    /// nothing, gives no roles.
     public var rolesPath: String
 
     /// A dot-separated path to the scopes; empty, the default, turns scopes off.

@@ -70,6 +70,20 @@ struct ClaimsTests {
     #expect(error.message.hasPrefix("token has no"))
   }
 
+  @Test("a subject that is only whitespace is refused", arguments: [" ", "  \t", "\n"])
+  func blankSubject(subject: String) async throws {
+    let issuer = try await TestIssuer.start()
+    let clock = ManualClock()
+    let verifier = try makeVerifier(for: issuer, clock: clock)
+    var claims = issuer.claims(now: clock.secondsSince1970)
+    claims["sub"] = subject
+
+    let error = try #require(
+      await authError { try await verifier.verify(token: issuer.mint(claims: claims)) })
+
+    #expect(error.message == "token has no subject")
+  }
+
   /// Each case sets one time claim relative to now and says whether the 60 s leeway lets it
   /// through.
   @Test(
@@ -150,6 +164,10 @@ struct ClaimsTests {
       (
         OIDCVerifier.Configuration.Claims(rolesPath: "resource.app.roles", scopesPath: "scp"),
         #"{"resource": {"app": {"roles": ["deep", 3]}}, "scp": 5}"#, ["deep"], []
+      ),
+      (
+        .defaults, #"{"realm_access": {"roles": "viewer openshell-admin"}}"#,
+        ["viewer openshell-admin"], []
       ),
       (.entra, "{}", [], []),
       (.defaults, #"{"realm_access": ["admin"]}"#, [], []),

@@ -35,7 +35,9 @@ struct ClaimsCheck: Sendable {
     }
     try checkAudience(claims["aud"])
     let expiresAt = try checkTimes(claims, now: now)
-    guard let subject = claims["sub"]?.stringValue, !subject.isEmpty else {
+    guard let subject = claims["sub"]?.stringValue,
+      subject.contains(where: { !$0.isWhitespace })
+    else {
       throw Refusal("token has no subject")
     }
 
@@ -43,9 +45,11 @@ struct ClaimsCheck: Sendable {
     let identity = Identity(
       subject: subject,
       displayName: claims["preferred_username"]?.stringValue,
-      roles: Self.strings(at: rolesPath, in: root),
+      roles: Self.strings(at: rolesPath, in: root, splittingOnSpaces: false),
       scopes: scopesPath.isEmpty
-        ? [] : Self.strings(at: scopesPath, in: root).subtracting(Self.openIDScopes),
+        ? []
+        : Self.strings(at: scopesPath, in: root, splittingOnSpaces: true)
+          .subtracting(Self.openIDScopes),
       provider: .oidc
     )
     return Result(identity: identity, expiresAt: expiresAt)
@@ -95,12 +99,22 @@ struct ClaimsCheck: Sendable {
     return expiresAt
   }
 
-  /// The strings at `path`: an array's string elements, or one string split on spaces
-  /// (the `scope` claim's form). Anything else gives none, which grants nothing.
-  static func strings(at path: String, in root: JSONValue) -> Set<String> {
+  /// The strings at `path`: an array's string elements, or one string.
+  ///
+  /// A scope claim's string is space-separated (RFC 8693 `scope`, Entra's `scp`), so it is
+  /// split. A roles claim's string is one role: splitting it would turn a role whose name has
+  /// a space into other roles the identity provider never granted. Anything else gives none,
+  /// which grants nothing.
+  static func strings(
+    at path: String,
+    in root: JSONValue,
+    splittingOnSpaces: Bool
+  ) -> Set<String> {
     switch root.value(atPath: path) {
-    case .string(let text):
+    case .string(let text) where splittingOnSpaces:
       return Set(text.split(separator: " ").map(String.init))
+    case .string(let text):
+      return text.isEmpty ? [] : [text]
     case .array(let items):
       return Set(items.compactMap(\.stringValue).filter { !$0.isEmpty })
     default:
