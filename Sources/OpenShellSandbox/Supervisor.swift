@@ -155,11 +155,15 @@ public final class Supervisor: Sendable {
 
   /// Runs until cancelled: the start-up sequence (retried with backoff), then log pushes
   /// every second and config polls every ``SupervisorConfiguration/pollInterval``.
+  ///
+  /// The connection stays open afterwards, so that ``stop(flushingFor:)`` can push the last
+  /// lines.
   public func run() async {
     var backoff = Backoff()
     var revision: UInt64?
     var version: UInt32 = 0
     var lastPoll = ContinuousClock.now
+    var failing = false
     while !Task.isCancelled {
       do {
         if revision == nil {
@@ -167,8 +171,13 @@ public final class Supervisor: Sendable {
           revision = startup.configRevision
           version = startup.policyVersion
           logger.notice("start-up sequence complete; streaming logs and polling config")
+          failing = false
         }
         try await flushLogs()
+        if failing {
+          logger.notice("the gateway answers again")
+          failing = false
+        }
         if ContinuousClock.now - lastPoll >= configuration.pollInterval {
           lastPoll = ContinuousClock.now
           (revision, version) = try await poll(revision: revision ?? 0, version: version)
@@ -176,9 +185,14 @@ public final class Supervisor: Sendable {
         backoff.reset()
         try? await Task.sleep(for: .seconds(1))
       } catch {
+        failing = true
         let delay = backoff.next()
+        // Start-up can fail on this side too (a local policy file that does not parse, read
+        // again on each try), so the message names the step, not the gateway.
         logger.warning(
-          "the gateway is unreachable or refused a call; retrying",
+          revision == nil
+            ? "the start-up sequence did not complete; retrying"
+            : "a call to the gateway failed; retrying",
           metadata: [
             "error": error.message,
             "retry.after": "\(delay)",
@@ -187,7 +201,21 @@ public final class Supervisor: Sendable {
         try? await Task.sleep(for: delay)
       }
     }
+  }
+
+  /// Pushes the lines still buffered, for at most `limit`, then closes the connection.
+  ///
+  /// - Parameter limit: How long the last push may take; defaults to 5 seconds.
+  /// - Returns: How many lines were left undelivered.
+  public func stop(flushingFor limit: Duration = .seconds(5)) async -> Int {
+    await withTaskGroup(of: Void.self) { group in
+      group.addTask { _ = try? await self.flushLogs() }
+      group.addTask { try? await Task.sleep(for: limit) }
+      await group.next()
+      group.cancelAll()
+    }
     client.close()
+    return buffer.count
   }
 
   private func poll(revision: UInt64, version: UInt32) async throws(SupervisorError)

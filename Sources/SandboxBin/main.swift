@@ -73,7 +73,10 @@ let signals = [SIGTERM, SIGINT].map { number in
   return source
 }
 await task.value
-// One last push, so the lines about stopping reach the gateway when it is up.
-_ = try? await supervisor.flushLogs()
+// One last push, bounded, so the lines about stopping reach the gateway when it is up.
+let undelivered = await supervisor.stop()
+if undelivered > 0 {
+  complain("\(undelivered) log line(s) were not delivered to the gateway before stopping")
+}
 _ = signals
 exit(0)

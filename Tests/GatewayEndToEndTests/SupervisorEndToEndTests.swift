@@ -194,14 +194,48 @@ struct SupervisorEndToEndTests {
 
     let again = try deployment.grpcio(certificate: "client")
     var after: [String] = []
-    for _ in 0..<200 {
+    for _ in 0..<300 {
       after = try await messages(again)
-      if after.contains(where: { $0.contains("retrying") }) { break }
+      if after.contains("the gateway answers again") { break }
       try await Task.sleep(for: .milliseconds(100))
     }
     #expect(Array(after.prefix(before.count)) == before, "acknowledged lines were lost")
-    #expect(after.contains { $0.contains("retrying") }, "the supervisor did not reconnect")
+    #expect(after.contains { $0.contains("a call to the gateway failed; retrying") })
+    #expect(after.contains("the gateway answers again"), "the supervisor did not reconnect")
+
+    // The lines about stopping are pushed before the supervisor exits.
     child.kill(SIGTERM)
     #expect(try await child.waitForExit() == 0)
+    #expect(try await messages(again).contains { $0.hasPrefix("signal 15 received: stopping") })
+    #expect(!child.standardError.contains("not delivered"), "\(child.standardError)")
+  }
+
+  @Test("a supervisor stopped while the gateway is down says how many lines it could not deliver")
+  func stopWhileGatewayDown() async throws {
+    let deployment = try await deploymentWithSandbox()
+    let child = try supervisor(deployment, extra: ["--poll-interval", "0.2"])
+    let user = try deployment.grpcio(certificate: "client")
+    var read = GetSandboxLogsRequest()
+    read.sandboxID = "alpha"
+    for _ in 0..<100 {
+      let logs = try await user.unary(OpenShellMethods.getSandboxLogs, read)
+      if logs.code == 0,
+        try logs.decode(GetSandboxLogsResponse.self).logs.contains(where: {
+          $0.message.hasPrefix("start-up sequence complete")
+        })
+      {
+        break
+      }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+
+    deployment.gateway?.kill(SIGKILL)
+    _ = try await deployment.gateway?.waitForExit()
+    try await Task.sleep(for: .seconds(1))
+    child.kill(SIGTERM)
+    #expect(try await child.waitForExit() == 0)
+    #expect(
+      child.standardError.contains("were not delivered to the gateway before stopping"),
+      "\(child.standardError)")
   }
 }
