@@ -2,6 +2,7 @@ import GRPCTransport
 public import Logging
 public import OpenShellAPI
 import OpenShellClient
+import Synchronization
 
 /// The sandbox supervisor's control-plane client: the start-up sequence, then log streaming
 /// and config polling, reconnecting with backoff whenever the gateway goes away.
@@ -185,6 +186,8 @@ public final class Supervisor: Sendable {
         backoff.reset()
         try? await Task.sleep(for: .seconds(1))
       } catch {
+        // A failure caused by stopping is no news.
+        if Task.isCancelled { break }
         failing = true
         let delay = backoff.next()
         // Start-up can fail on this side too (a local policy file that does not parse, read
@@ -208,14 +211,33 @@ public final class Supervisor: Sendable {
   /// - Parameter limit: How long the last push may take; defaults to 5 seconds.
   /// - Returns: How many lines were left undelivered.
   public func stop(flushingFor limit: Duration = .seconds(5)) async -> Int {
-    await withTaskGroup(of: Void.self) { group in
-      group.addTask { _ = try? await self.flushLogs() }
-      group.addTask { try? await Task.sleep(for: limit) }
-      await group.next()
-      group.cancelAll()
-    }
+    _ = await Self.bounded(limit) { _ = try? await self.flushLogs() }
     client.close()
     return buffer.count
+  }
+
+  /// Runs `operation` for at most `limit` and returns whether it finished in time.
+  ///
+  /// Unlike a task group, this does not wait for an operation that ignores cancellation (a
+  /// TLS handshake under way runs to its own timeout); that one is cancelled and left to
+  /// finish on its own.
+  public static func bounded(
+    _ limit: Duration,
+    _ operation: @escaping @Sendable () async -> Void
+  ) async -> Bool {
+    let outcome = FirstOutcome()
+    return await withCheckedContinuation { continuation in
+      outcome.install(continuation)
+      let work = Task {
+        await operation()
+        outcome.resolve(true)
+      }
+      Task {
+        try? await Task.sleep(for: limit)
+        work.cancel()
+        outcome.resolve(false)
+      }
+    }
   }
 
   private func poll(revision: UInt64, version: UInt32) async throws(SupervisorError)
@@ -326,4 +348,21 @@ public struct SupervisorError: Error, Hashable, Sendable, CustomStringConvertibl
 
   /// The message.
   public var description: String { message }
+}
+
+/// Resumes a continuation with the first of two outcomes; the later one is ignored.
+private final class FirstOutcome: Sendable {
+  private let continuation = Mutex<CheckedContinuation<Bool, Never>?>(nil)
+
+  func install(_ continuation: CheckedContinuation<Bool, Never>) {
+    self.continuation.withLock { $0 = continuation }
+  }
+
+  func resolve(_ finished: Bool) {
+    let waiting = continuation.withLock { stored in
+      defer { stored = nil }
+      return stored
+    }
+    waiting?.resume(returning: finished)
+  }
 }

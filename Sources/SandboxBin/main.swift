@@ -62,17 +62,22 @@ if configuration.once {
 }
 
 let task = Task { await supervisor.run() }
+let (stopRequests, stopRequested) = AsyncStream<Void>.makeStream()
 let signals = [SIGTERM, SIGINT].map { number in
   signal(number, SIG_IGN)
   let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
   source.setEventHandler {
     logger.notice("signal \(number) received: stopping")
     task.cancel()
+    stopRequested.yield()
   }
   source.resume()
   return source
 }
-await task.value
+for await _ in stopRequests { break }
+// run() returns as soon as what it awaits notices the cancellation; a TLS handshake under way
+// does not, so it is not waited for past a moment.
+_ = await Supervisor.bounded(.seconds(1)) { await task.value }
 // One last push, bounded, so the lines about stopping reach the gateway when it is up.
 let undelivered = await supervisor.stop()
 if undelivered > 0 {

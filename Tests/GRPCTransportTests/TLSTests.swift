@@ -2,6 +2,10 @@ import Foundation
 import GRPCTransport
 import Testing
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 @Suite("TLS: handshakes that must fail, and configuration errors")
 struct TLSTests {
   let codec = RawBytesCodec()
@@ -63,6 +67,42 @@ struct TLSTests {
     try await Task.sleep(for: .seconds(5))
     await expectRefused(client)
     await running.stop()
+  }
+
+  @Test("closing a client during its TLS handshake fails the waiting call at once")
+  func closeWhileConnecting() async throws {
+    // A listener that never accepts: the kernel completes TCP, and the handshake then waits.
+    let listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    #expect(listener >= 0)
+    defer { Glibc.close(listener) }
+    var address = sockaddr_in()
+    address.sin_family = sa_family_t(AF_INET)
+    address.sin_addr.s_addr = inet_addr("127.0.0.1")
+    let bound = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(listener, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    #expect(bound == 0)
+    #expect(listen(listener, 4) == 0)
+    var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+    _ = withUnsafeMutablePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        getsockname(listener, $0, &length)
+      }
+    }
+    let port = Int(UInt16(bigEndian: address.sin_port))
+
+    let client = try GRPCClient(
+      target: "https://localhost:\(port)",
+      config: .init(tls: certs.clientTLS(), connectTimeout: .seconds(30)))
+    let started = ContinuousClock.now
+    async let outcome: [UInt8]? = try? call(client)
+    try await Task.sleep(for: .milliseconds(300))
+    client.close()
+    #expect(await outcome == nil)
+    // Well before the 30-second handshake deadline: the call did not wait for it.
+    #expect(ContinuousClock.now - started < .seconds(10))
   }
 
   @Test("required mode refuses a client without a certificate")

@@ -404,6 +404,9 @@ final class ClientShared: Sendable {
       connectFinished(nil, .failure(error))
       return
     } catch {
+      // Every waiter must hear back, whatever was thrown.
+      connectFinished(
+        nil, .failure(TransportError(code: .connectFailed, message: "cannot connect: \(error)")))
       return
     }
     let loop = loop
@@ -412,11 +415,12 @@ final class ClientShared: Sendable {
       if let tls {
         do {
           session = try TLSSession(context: tls, serverName: serverName)
-        } catch let error as TransportError {
-          Glibc.close(socket.fd)
-          connectFinished(nil, .failure(error))
-          return
         } catch {
+          Glibc.close(socket.fd)
+          let failure =
+            error as? TransportError
+            ?? TransportError(code: .tlsConfiguration, message: "cannot start TLS: \(error)")
+          connectFinished(nil, .failure(failure))
           return
         }
       }
@@ -433,14 +437,24 @@ final class ClientShared: Sendable {
   private func connectFinished(
     _ connection: HTTP2Connection?, _ result: Result<Void, TransportError>
   ) {
-    let waiters = state.withLock { state -> [CheckedContinuation<HTTP2Connection, any Error>] in
-      guard case .connecting(let waiters) = state else { return [] }
+    let (waiters, orphaned) = state.withLock {
+      state -> ([CheckedContinuation<HTTP2Connection, any Error>], Bool) in
+      guard case .connecting(let waiters) = state else {
+        // close() came first and already failed the waiters: a connection that made it
+        // anyway has nobody to serve.
+        return ([], true)
+      }
       if case .success = result, let connection {
         state = .ready(connection)
       } else {
         state = .idle
       }
-      return waiters
+      return (waiters, false)
+    }
+    if orphaned, case .success = result, let connection {
+      connection.loop.execute {
+        connection.fail(TransportError(code: .connectionClosed, message: "the client was closed"))
+      }
     }
     for waiter in waiters {
       switch result {
@@ -465,10 +479,19 @@ final class ClientShared: Sendable {
   }
 
   func close() {
-    let current = state.withLock { state -> HTTP2Connection? in
+    let (current, waiters) = state.withLock {
+      state -> (HTTP2Connection?, [CheckedContinuation<HTTP2Connection, any Error>]) in
       defer { state = .closed }
-      if case .ready(let connection) = state { return connection }
-      return nil
+      switch state {
+      case .ready(let connection): return (connection, [])
+      case .connecting(let waiters): return (nil, waiters)
+      case .idle, .closed: return (nil, [])
+      }
+    }
+    // Calls waiting for a connection still being made fail now rather than wait for ever.
+    for waiter in waiters {
+      waiter.resume(
+        throwing: TransportError(code: .connectionClosed, message: "the client was closed"))
     }
     if let current {
       current.loop.execute {
