@@ -83,7 +83,8 @@ enum GatewayHelp {
       its -key.pem (mode 0600). Existing files are left alone unless --force is given: with a
       CA already in DIR, only the missing certificates are issued, signed by that CA, so
       adding --sandbox NAME later gives a new sandbox its certificate. --force replaces the
-      whole PKI, CA included. For development only: production CAs belong in the
+      whole PKI: a new CA, and new certificates for the server, the user and every sandbox
+      whose certificate is in DIR. For development only: production CAs belong in the
       organisation's PKI.
 
     OPTIONS

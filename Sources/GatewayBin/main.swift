@@ -70,10 +70,16 @@ case "generate-certs":
         force: parsed.isSet("force")
       )
     ).generate()
-    if files.isEmpty {
-      print("every requested certificate already exists in \(directory); nothing written")
-    }
     for file in files { print(file) }
+    let requested =
+      ["ca", "server", "client"] + parsed.allValues("sandbox").map { "sandbox-\($0)" }
+    let kept = requested.map { "\(directory)/\($0).pem" }.filter { !files.contains($0) }
+    if !kept.isEmpty {
+      // Options such as --server-san apply only to certificates written now.
+      complain(
+        "kept, as they were: \(kept.joined(separator: ", ")) (pass --force to reissue the whole "
+          + "PKI)")
+    }
   } catch let error as CommandLineError {
     complain(error.description)
     exit(error.exitStatus)

@@ -32,7 +32,8 @@ public struct StreamLogHandler: LogHandler {
   /// value (a path, a certificate or token subject) can neither forge a second line nor
   /// send terminal escape sequences to whoever reads the log.
   static func line(for record: LogRecord, timestamp: String) -> String {
-    var line = "\(timestamp) \(record.level) \(record.label): \(escaped(record.message))"
+    let message = escaped(record.message, backslashes: true)
+    var line = "\(timestamp) \(record.level) \(record.label): \(message)"
     for key in record.metadata.keys.sorted() {
       line += " \(key)=\(quoted(record.metadata[key]!))"
     }
@@ -44,19 +45,23 @@ public struct StreamLogHandler: LogHandler {
       value.isEmpty
       || value.unicodeScalars.contains { " \"=\\".unicodeScalars.contains($0) || isControl($0) }
     guard needsQuotes else { return value }
-    return "\"" + escaped(value, quotes: true) + "\""
+    return "\"" + escaped(value, quotes: true, backslashes: true) + "\""
   }
 
-  private static func escaped(_ text: String, quotes: Bool = false) -> String {
+  /// Escapes control characters, and optionally quotes and backslashes, so that an escape
+  /// in the output always came from this function.
+  private static func escaped(
+    _ text: String, quotes: Bool = false, backslashes: Bool = false
+  ) -> String {
     guard
       text.unicodeScalars.contains(where: {
-        isControl($0) || (quotes && ($0 == "\"" || $0 == "\\"))
+        isControl($0) || (quotes && $0 == "\"") || (backslashes && $0 == "\\")
       })
     else { return text }
     var result = ""
     for scalar in text.unicodeScalars {
       switch scalar {
-      case "\"" where quotes, "\\" where quotes: result += "\\\(scalar)"
+      case "\"" where quotes, "\\" where backslashes: result += "\\\(scalar)"
       case "\n": result += "\\n"
       case "\r": result += "\\r"
       case "\t": result += "\\t"
@@ -68,10 +73,17 @@ public struct StreamLogHandler: LogHandler {
     return result
   }
 
-  /// C0 and C1 controls, DEL, and the Unicode line and paragraph separators.
+  /// C0 and C1 controls, DEL, the Unicode line and paragraph separators, and the
+  /// bidirectional embeddings, overrides and isolates, which reorder how the rest of a line
+  /// is displayed.
   private static func isControl(_ scalar: Unicode.Scalar) -> Bool {
-    scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) || scalar.value == 0x2028
-      || scalar.value == 0x2029
+    switch scalar.value {
+    case 0..<0x20, 0x7F...0x9F, 0x2028, 0x2029, 0x200E, 0x200F, 0x202A...0x202E,
+      0x2066...0x2069:
+      true
+    default:
+      false
+    }
   }
 
   private static func timestamp() -> String {

@@ -21,6 +21,11 @@ struct StreamLogHandlerTests {
     #expect(line("m", ["k": ""]) == "T notice test: m k=\"\"\n")
   }
 
+  @Test("a backslash in a message is escaped, so it cannot pass for an escape")
+  func messageBackslash() {
+    #expect(line(#"a\nb"#) == #"T notice test: a\\nb"# + "\n")
+  }
+
   @Test(
     "control characters cannot forge a line or reach a terminal",
     arguments: [
@@ -28,6 +33,7 @@ struct StreamLogHandlerTests {
       ("a\nnotice forged: x", #""a\nnotice forged: x""#),
       ("a\rb\tc", #""a\rb\tc""#),
       ("nul\u{0}del\u{7F}c1\u{85}ls\u{2028}", #""nul\u{0}del\u{7f}c1\u{85}ls\u{2028}""#),
+      ("bidi\u{202E}txt\u{2066}", #""bidi\u{202e}txt\u{2066}""#),
     ])
   func controls(value: String, expected: String) {
     let written = line("x\u{1B}]0;title\u{7}", ["auth.subject": value])

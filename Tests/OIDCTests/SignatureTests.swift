@@ -33,6 +33,7 @@ struct SignatureTests {
     arguments: [
       ("rsa", "RS256", "at+jwt"), ("rsa", "RS512", "application/at+jwt"),
       ("rsa", "PS256", "at+jwt"), ("ec256", "ES256", "at+JWT"), ("ec384", "ES384", "at+jwt"),
+      ("rsa", "RS256", "application/jwt"),
       ("ec521", "ES512", "at+jwt"),
     ])
   func accessTokenType(key: String, alg: String, type: String) async throws {

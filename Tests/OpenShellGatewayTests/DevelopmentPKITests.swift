@@ -160,6 +160,61 @@ struct DevelopmentPKITests {
     #expect(!FileManager.default.fileExists(atPath: "\(directory)/ca.pem"))
   }
 
+  @Test("force reissues every sandbox certificate in the folder under the new CA")
+  func forceReissuesSandboxes() async throws {
+    let directory = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try DevelopmentPKI(options: .init(outputDirectory: directory, sandboxNames: ["a", "b"]))
+      .generate()
+
+    let written = try DevelopmentPKI(options: .init(outputDirectory: directory, force: true))
+      .generate()
+    #expect(written.contains("\(directory)/sandbox-a.pem"))
+    #expect(written.contains("\(directory)/sandbox-b.pem"))
+    for name in ["server", "client", "sandbox-a", "sandbox-b"] {
+      let verify = try await Subprocess.run(
+        "openssl", ["verify", "-CAfile", "\(directory)/ca.pem", "\(directory)/\(name).pem"])
+      #expect(verify.status == 0, "\(name): \(verify.output) \(verify.error)")
+    }
+  }
+
+  @Test("a leaf the CA did not sign, or a CA that is not one, is refused without force")
+  func foreignCertificates() async throws {
+    let directory = try makeTemporaryDirectory()
+    let other = try makeTemporaryDirectory()
+    defer {
+      try? FileManager.default.removeItem(atPath: directory)
+      try? FileManager.default.removeItem(atPath: other)
+    }
+    try DevelopmentPKI(options: .init(outputDirectory: directory, sandboxNames: ["a"]))
+      .generate()
+    try DevelopmentPKI(options: .init(outputDirectory: other, sandboxNames: ["a"])).generate()
+    for suffix in [".pem", "-key.pem"] {
+      try FileManager.default.removeItem(atPath: "\(directory)/sandbox-a\(suffix)")
+      try FileManager.default.copyItem(
+        atPath: "\(other)/sandbox-a\(suffix)", toPath: "\(directory)/sandbox-a\(suffix)")
+    }
+    #expect {
+      try DevelopmentPKI(options: .init(outputDirectory: directory, sandboxNames: ["a"]))
+        .generate()
+    } throws: { error in
+      "\(error)".contains("sandbox-a.pem was not signed by")
+    }
+
+    // The server's certificate and key, put in place of the CA's.
+    let fake = try makeTemporaryDirectory()
+    defer { try? FileManager.default.removeItem(atPath: fake) }
+    try FileManager.default.copyItem(atPath: "\(other)/server.pem", toPath: "\(fake)/ca.pem")
+    try FileManager.default.copyItem(
+      atPath: "\(other)/server-key.pem", toPath: "\(fake)/ca-key.pem")
+    #expect {
+      try DevelopmentPKI(options: .init(outputDirectory: fake, sandboxNames: ["q"])).generate()
+    } throws: { error in
+      "\(error)".contains("is not a CA certificate")
+    }
+    #expect(!FileManager.default.fileExists(atPath: "\(fake)/sandbox-q.pem"))
+  }
+
   @Test("a CA key that is not the CA's is refused")
   func mismatchedCAKey() async throws {
     let directory = try makeTemporaryDirectory()

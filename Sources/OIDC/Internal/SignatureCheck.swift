@@ -39,7 +39,8 @@ enum SignatureCheck {
   /// A missing `typ` or `JWT` is what libjwt accepts. RFC 9068 access tokens say `at+jwt`
   /// (Okta, Auth0 and others issue them), which libjwt 1.10 refuses inside `jwt_decode`
   /// whatever the signature; their signature is checked with OpenSSL against the same key
-  /// instead, as RSA-PSS always is. Any other type is not an access token.
+  /// instead, as RSA-PSS always is; so is `application/jwt`, the long form of `JWT` that
+  /// libjwt does not know. Any other type is not an access token.
   ///
   /// - Returns: Whether libjwt can check the token.
   /// - Throws: ``Refusal`` for a `typ` that is not a string or not one of these.
@@ -50,7 +51,8 @@ enum SignatureCheck {
     }
     switch type {
     case "jwt": return true
-    case "at+jwt", "application/at+jwt": return false
+    // RFC 7515 section 4.1.9: `application/jwt` is `JWT` spelled in full.
+    case "at+jwt", "application/at+jwt", "application/jwt": return false
     default:
       throw Refusal(
         "unsupported token type", detail: "typ \(type.prefix(32)) is not an access token type")

@@ -59,6 +59,18 @@ final class Certificate {
     Certificate(raw: try withFileBIO(path) { bio in PEM_read_bio_X509(bio, nil, nil, nil) })
   }
 
+  /// Whether this is a CA certificate (basic constraints `CA:TRUE`, or what OpenSSL takes
+  /// as one).
+  var isCA: Bool {
+    X509_check_ca(raw) != 0
+  }
+
+  /// Whether `issuer`'s key signed this certificate.
+  func isSigned(by issuer: Certificate) -> Bool {
+    guard let key = X509_get0_pubkey(issuer.raw) else { return false }
+    return X509_verify(raw, key) == 1
+  }
+
   /// Whether `key` is the private key of this certificate's public key.
   func matches(_ key: Key) -> Bool {
     X509_check_private_key(raw, key.raw) == 1

@@ -1,5 +1,6 @@
 import AuthCore
 internal import COpenSSL
+import Foundation
 
 #if canImport(Glibc)
   import Glibc
@@ -76,7 +77,13 @@ public struct DevelopmentPKI: Sendable {
         "cannot create the output folder \(directory): \(String(cString: strerror(errno)))")
     }
 
-    let leaves = ["server", "client"] + options.sandboxNames.map { "sandbox-\($0)" }
+    // --force replaces the whole PKI: sandboxes already in the folder get new certificates
+    // too, or they would be left signed by a CA that no longer exists.
+    let sandboxes =
+      options.force
+      ? options.sandboxNames + existingSandboxes().filter { !options.sandboxNames.contains($0) }
+      : options.sandboxNames
+    let leaves = ["server", "client"] + sandboxes.map { "sandbox-\($0)" }
     for name in ["ca"] + leaves where !options.force {
       if case .partial(let present, let missing) = presence(name) {
         throw PKIError(
@@ -96,6 +103,16 @@ public struct DevelopmentPKI: Sendable {
       caKey = try Key.load("\(directory)/ca-key.pem")
       guard ca.matches(caKey) else {
         throw PKIError("\(directory)/ca-key.pem is not the key of \(directory)/ca.pem")
+      }
+      guard ca.isCA else {
+        throw PKIError("\(directory)/ca.pem is not a CA certificate")
+      }
+      for name in leaves where presence(name) == .complete {
+        guard try Certificate.load("\(directory)/\(name).pem").isSigned(by: ca) else {
+          throw PKIError(
+            "\(directory)/\(name).pem was not signed by \(directory)/ca.pem; pass --force to "
+              + "reissue the whole PKI")
+        }
       }
       plan = leaves.filter { presence($0) == .absent }
     } else {
@@ -137,7 +154,7 @@ public struct DevelopmentPKI: Sendable {
         caKey: caKey
       )
     }
-    for sandbox in options.sandboxNames where plan.contains("sandbox-\(sandbox)") {
+    for sandbox in sandboxes where plan.contains("sandbox-\(sandbox)") {
       written += try issue(
         name: "sandbox-\(sandbox)",
         subject: [("CN", "sandbox-\(sandbox)"), ("OU", Self.sandboxUnit)],
@@ -148,6 +165,17 @@ public struct DevelopmentPKI: Sendable {
       )
     }
     return written
+  }
+
+  /// The sandboxes whose certificates are in the output folder.
+  private func existingSandboxes() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: options.outputDirectory))
+    return (names ?? []).sorted().compactMap { file in
+      guard file.hasPrefix("sandbox-"), file.hasSuffix(".pem"), !file.hasSuffix("-key.pem")
+      else { return nil }
+      let name = String(file.dropFirst("sandbox-".count).dropLast(".pem".count))
+      return SandboxName.isValid(name) ? name : nil
+    }
   }
 
   private enum Presence: Equatable {
