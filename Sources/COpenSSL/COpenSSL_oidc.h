@@ -112,41 +112,29 @@ static inline long COpenSSL_oidc_public_key_pem(EVP_PKEY *key, char *buf, size_t
   return length;
 }
 
-// Checks an RSASSA-PSS signature (RFC 7518 §3.5: MGF1 with the same digest, salt as long as
-// the digest). digest_name is "SHA256", "SHA384" or "SHA512".
+// Checks an RSA signature over message with key: RSASSA-PSS when pss is non-zero (RFC 7518
+// section 3.5: MGF1 with the same digest, salt as long as the digest), RSASSA-PKCS1-v1_5
+// otherwise. digest_name is "SHA256", "SHA384" or "SHA512".
 // Returns 1 for a good signature, 0 for a bad one, -1 when OpenSSL fails.
-static inline int COpenSSL_oidc_verify_rsa_pss(
-    EVP_PKEY *key, const char *digest_name, const unsigned char *message, size_t message_len,
-    const unsigned char *signature, size_t signature_len) {
+static inline int COpenSSL_oidc_verify_rsa(
+    EVP_PKEY *key, const char *digest_name, int pss, const unsigned char *message,
+    size_t message_len, const unsigned char *signature, size_t signature_len) {
   int result = -1;
   EVP_PKEY_CTX *pctx = NULL;
   EVP_MD_CTX *mctx = EVP_MD_CTX_new();
   EVP_MD *md = EVP_MD_fetch(NULL, digest_name, NULL);
   if (mctx == NULL || md == NULL) goto done;
   if (EVP_DigestVerifyInit_ex(mctx, &pctx, digest_name, NULL, NULL, key, NULL) != 1) goto done;
-  if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1) goto done;
-  if (EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1) goto done;
-  if (EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1) goto done;
+  if (pss) {
+    if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1) goto done;
+    if (EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1) goto done;
+    if (EVP_PKEY_CTX_set_rsa_mgf1_md(pctx, md) != 1) goto done;
+  } else if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) {
+    goto done;
+  }
   result = EVP_DigestVerify(mctx, signature, signature_len, message, message_len) == 1 ? 1 : 0;
 done:
   EVP_MD_free(md);
-  EVP_MD_CTX_free(mctx);
-  return result;
-}
-
-// Verifies an RS256/384/512 signature (RSASSA-PKCS1-v1_5) over message with key.
-// Returns 1 when it verifies, 0 when it does not, -1 when the check could not run.
-static inline int COpenSSL_oidc_verify_rsa_pkcs1(
-    EVP_PKEY *key, const char *digest_name, const unsigned char *message, size_t message_len,
-    const unsigned char *signature, size_t signature_len) {
-  int result = -1;
-  EVP_PKEY_CTX *pctx = NULL;
-  EVP_MD_CTX *mctx = EVP_MD_CTX_new();
-  if (mctx == NULL) goto done;
-  if (EVP_DigestVerifyInit_ex(mctx, &pctx, digest_name, NULL, NULL, key, NULL) != 1) goto done;
-  if (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1) goto done;
-  result = EVP_DigestVerify(mctx, signature, signature_len, message, message_len) == 1 ? 1 : 0;
-done:
   EVP_MD_CTX_free(mctx);
   return result;
 }

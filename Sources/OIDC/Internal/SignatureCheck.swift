@@ -100,11 +100,11 @@ enum SignatureCheck {
     let result: Int32 =
       switch algorithm {
       case .ps256, .ps384, .ps512:
-        COpenSSL_oidc_verify_rsa_pss(
-          key.key, algorithm.digestName, input, input.count, signature, signature.count)
+        COpenSSL_oidc_verify_rsa(
+          key.key, algorithm.digestName, 1, input, input.count, signature, signature.count)
       case .rs256, .rs384, .rs512:
-        COpenSSL_oidc_verify_rsa_pkcs1(
-          key.key, algorithm.digestName, input, input.count, signature, signature.count)
+        COpenSSL_oidc_verify_rsa(
+          key.key, algorithm.digestName, 0, input, input.count, signature, signature.count)
       case .es256, .es384, .es512:
         COpenSSL_oidc_verify_ecdsa_jws(
           key.key, algorithm.digestName, algorithm.ecdsaHalfLength, input, input.count,
