@@ -96,6 +96,8 @@ struct TLSTests {
     let client = try GRPCClient(
       target: "https://localhost:\(port)",
       config: .init(tls: certs.clientTLS(), connectTimeout: .seconds(30)))
+    // Known shortcoming of this test: should close() leak the waiting continuation again,
+    // the call cannot be cancelled and the test hangs instead of failing.
     let started = ContinuousClock.now
     async let outcome: [UInt8]? = try? call(client)
     try await Task.sleep(for: .milliseconds(300))

@@ -28,6 +28,11 @@ enum JSONValue: Sendable, Equatable, Decodable {
   }
 
   /// Decodes `bytes` as a JSON object; `nil` for anything else.
+  ///
+  /// Known shortcoming: a key given twice keeps its first value, while jansson (inside
+  /// libjwt) keeps the last, and RFC 7515 asks for refusal. It forges nothing, since the
+  /// signature covers the bytes and the algorithm is pinned by the key, but whether a signed
+  /// header with two `typ` values is accepted depends on their order.
   static func object(from bytes: [UInt8]) -> [String: JSONValue]? {
     guard case .object(let object)? = try? JSONDecoder().decode(JSONValue.self, from: Data(bytes))
     else { return nil }

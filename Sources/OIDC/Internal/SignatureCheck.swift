@@ -75,6 +75,8 @@ enum SignatureCheck {
     // libjwt leaves OpenSSL errors behind on a bad signature; clear them so they are not
     // blamed on the next key built on this thread.
     let openSSLDetail = VerificationKey.drainErrors()
+    // Known shortcoming: libjwt also parses the payload, so claims jansson cannot read (an
+    // `exp` of 1e20) fail here and are reported as a bad signature, not a malformed token.
     guard status == 0, let jwt else {
       throw Refusal(
         "invalid token signature",
