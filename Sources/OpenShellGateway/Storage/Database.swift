@@ -20,15 +20,9 @@ final class Database: Sendable {
 
   /// Opens (creating when absent) the database at `path` in WAL mode with full syncs.
   init(path: String) throws(StorageError) {
-    var connection: OpaquePointer?
-    let flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX
-    let status = sqlite3_open_v2(path, &connection, flags, nil)
-    guard status == SQLITE_OK, let connection else {
-      let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-      sqlite3_close(connection)
-      throw StorageError(
-        code: .open, message: "cannot open the database at \(path)", cause: message)
-    }
+    let connection = try openConnection(
+      path, flags: SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
+      purpose: "")
     self.path = path
     self.handle = Mutex(connection)
     self.queue = DispatchQueue(label: "openshell.gateway.database")
@@ -134,6 +128,21 @@ final class Database: Sendable {
   }
 }
 
+/// Opens the database at `path` with `flags`; `purpose` ends the error message.
+private func openConnection(
+  _ path: String, flags: Int32, purpose: String
+) throws(StorageError) -> OpaquePointer {
+  var connection: OpaquePointer?
+  let status = sqlite3_open_v2(path, &connection, flags, nil)
+  guard status == SQLITE_OK, let connection else {
+    let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
+    sqlite3_close(connection)
+    throw StorageError(
+      code: .open, message: "cannot open the database at \(path)\(purpose)", cause: message)
+  }
+  return connection
+}
+
 /// Read-only connections not in use, at most ``maximumIdle`` of them.
 private struct ReaderPool {
   /// Enough for every loop thread and a few other tasks reading at once; a reader past it
@@ -151,15 +160,8 @@ private final class Reader: @unchecked Sendable {
   let statements = StatementCache()
 
   init(path: String) throws(StorageError) {
-    var connection: OpaquePointer?
-    let flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
-    let status = sqlite3_open_v2(path, &connection, flags, nil)
-    guard status == SQLITE_OK, let connection else {
-      let message = connection.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-      sqlite3_close(connection)
-      throw StorageError(
-        code: .open, message: "cannot open the database at \(path) for reading", cause: message)
-    }
+    let connection = try openConnection(
+      path, flags: SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, purpose: " for reading")
     sqlite3_busy_timeout(connection, 5000)
     raw = connection
   }
@@ -173,11 +175,13 @@ private final class Reader: @unchecked Sendable {
 /// Prepared statements by SQL text, so a statement is parsed and planned once per connection
 /// rather than on every call.
 ///
-/// Used only on the database's queue; the Mutex makes that safe to state, and it is never
-/// contended.
+/// Each cache belongs to one connection and is used only by whoever holds that connection:
+/// the writer's serial queue, or the one caller that took a reader from the pool. The Mutex
+/// makes that safe to state, and it is never contended.
 private final class StatementCache: Sendable {
   private struct Statements: @unchecked Sendable {
-    // Safe: the pointers are touched only on the database's serial queue, under the Mutex.
+    // Safe: the pointers are touched only by the connection's one user at a time, under the
+    // Mutex.
     var byText: [String: OpaquePointer] = [:]
   }
 
