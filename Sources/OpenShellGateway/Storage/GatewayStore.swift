@@ -534,7 +534,8 @@ extension GatewayStore {
   public func logs(sandbox: String, limit: Int, sinceMs: Int64) async throws(StorageError)
     -> (lines: [LogLineRow], total: Int)
   {
-    try database.read { connection throws(StorageError) in
+    // One snapshot, so the total counts the same lines the page was taken from.
+    try database.read(snapshot: true) { connection throws(StorageError) in
       let rows = try connection.query(
         """
         SELECT timestamp_ms, source, line FROM logs
