@@ -83,6 +83,39 @@ public struct Authenticator: Sendable {
   /// - Parameter request: The call's path, metadata and channel.
   /// - Returns: The admission, or the refusal with its gRPC status.
   public func decide(_ request: AuthRequest) async -> AuthDecision {
+    switch prepare(request) {
+    case .decided(let decision):
+      return decision
+    case .verify(let token, var call, let verifier):
+      return await admitBearer(token, &call, verifier)
+    }
+  }
+
+  /// Decides at once when that needs no waiting, as ``decide(_:)`` would.
+  ///
+  /// Only a Bearer token that the verifier cannot vouch for without waiting (see
+  /// ``TokenVerifier/identityWithoutWaiting(token:)``) leaves the decision open; every
+  /// refusal, public method, certificate and remembered token is decided here.
+  ///
+  /// - Parameter request: The call's path, metadata and channel.
+  /// - Returns: The decision, or `nil` when only ``decide(_:)`` can make it.
+  public func decideWithoutWaiting(_ request: AuthRequest) -> AuthDecision? {
+    switch prepare(request) {
+    case .decided(let decision):
+      return decision
+    case .verify(let token, var call, let verifier):
+      guard let identity = verifier.identityWithoutWaiting(token: token) else { return nil }
+      return admitUser(identity, &call)
+    }
+  }
+
+  /// Where a decision stands before any token is verified.
+  private enum Preparation {
+    case decided(AuthDecision)
+    case verify(String, Call, any TokenVerifier)
+  }
+
+  private func prepare(_ request: AuthRequest) -> Preparation {
     let rule = configuration.methods.effectiveRule(forPath: request.path)
     var metadata = request.metadata
     metadata.clearAuthMarkers()
@@ -92,28 +125,40 @@ public struct Authenticator: Sendable {
     var call = Call(request: request, rule: rule, metadata: metadata)
     switch (rule.mode, credential) {
     case (.unauthenticated, _):
-      return call.admit(.anonymous)
+      return .decided(call.admit(.anonymous))
 
     case (_, .malformed(let reason)):
-      return call.refuse(.unauthenticated(reason), as: "user")
+      return .decided(call.refuse(.unauthenticated(reason), as: "user"))
 
     case (.sandboxOnly, .bearer):
-      return call.refuse(
-        .permissionDenied(
-          "\(request.path) is called only by sandbox supervisors; it does not accept a Bearer "
-            + "token"
-        ),
-        as: "user"
-      )
+      return .decided(
+        call.refuse(
+          .permissionDenied(
+            "\(request.path) is called only by sandbox supervisors; it does not accept a "
+              + "Bearer token"
+          ),
+          as: "user"
+        ))
 
     case (.sandboxOnly, .absent), (.dualAuth, .absent):
-      return admitSandbox(&call)
+      return .decided(admitSandbox(&call))
 
     case (.dualAuth, .bearer(let token)), (.bearerOnly, .bearer(let token)):
-      return await admitBearer(token, &call)
+      guard let tokenVerifier else {
+        if configuration.gatewayAuthDisabled {
+          return .decided(admitUser(Self.proxyIdentity, &call))
+        }
+        return .decided(
+          call.refuse(
+            .unauthenticated(
+              "this gateway accepts no Bearer tokens: no OIDC issuer is configured"),
+            as: "user"
+          ))
+      }
+      return .verify(token, call, tokenVerifier)
 
     case (.bearerOnly, .absent):
-      return admitWithoutBearer(&call)
+      return .decided(admitWithoutBearer(&call))
     }
   }
 
@@ -205,17 +250,9 @@ public struct Authenticator: Sendable {
 
   // MARK: - User callers
 
-  private func admitBearer(_ token: String, _ call: inout Call) async -> AuthDecision {
-    guard let tokenVerifier else {
-      if configuration.gatewayAuthDisabled {
-        return admitUser(Self.proxyIdentity, &call)
-      }
-      return call.refuse(
-        .unauthenticated("this gateway accepts no Bearer tokens: no OIDC issuer is configured"),
-        as: "user"
-      )
-    }
-
+  private func admitBearer(
+    _ token: String, _ call: inout Call, _ tokenVerifier: any TokenVerifier
+  ) async -> AuthDecision {
     let identity: Identity
     do {
       identity = try await tokenVerifier.verify(token: token)

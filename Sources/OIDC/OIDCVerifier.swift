@@ -144,9 +144,30 @@ public final class OIDCVerifier: TokenVerifier, Sendable {
     }
   }
 
+  /// The identity `token` proves when the verified-token cache remembers it and its key set
+  /// is still trusted; `nil` sends the token to ``verify(token:)``.
+  ///
+  /// - Parameter token: The compact JWS after `Bearer `.
+  /// - Returns: The remembered identity, or `nil`.
+  public func identityWithoutWaiting(token: String) -> Identity? {
+    guard tokenCache.isEnabled, token.utf8.count <= configuration.tokens.maximumTokenBytes
+    else { return nil }
+    return remembered(VerifiedTokenCache.Digest(of: token))
+  }
+
   /// The identity the verified-token cache holds for `token`, for tests.
   func cachedIdentity(for token: String) -> Identity? {
     tokenCache.lookup(.init(of: token), now: configuration.clock.secondsSince1970)
+  }
+
+  /// A remembered token answers only while its key set is still trusted, so an outage past
+  /// the grace period refuses cached tokens exactly as it refuses new ones.
+  private func remembered(_ digest: VerifiedTokenCache.Digest) -> Identity? {
+    let now = configuration.clock.secondsSince1970
+    guard let identity = tokenCache.lookup(digest, now: now),
+      keyStore.readiness(now: now).canVerify
+    else { return nil }
+    return identity
   }
 
   private func check(_ text: String) async throws -> Identity {
@@ -154,12 +175,7 @@ public final class OIDCVerifier: TokenVerifier, Sendable {
       throw Refusal("token too large", detail: "token of \(text.utf8.count) bytes")
     }
     let digest = tokenCache.isEnabled ? VerifiedTokenCache.Digest(of: text) : nil
-    let started = configuration.clock.secondsSince1970
-    // A remembered token answers only while its key set is still trusted, so an outage past
-    // the grace period refuses cached tokens exactly as it refuses new ones.
-    if let digest, let identity = tokenCache.lookup(digest, now: started),
-      keyStore.readiness(now: started).canVerify
-    {
+    if let digest, let identity = remembered(digest) {
       return identity
     }
 

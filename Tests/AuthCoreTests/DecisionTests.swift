@@ -419,3 +419,52 @@ struct DecisionBearerTests {
     #expect(identity.provider == .internal)
   }
 }
+
+@Suite("Auth decision without waiting")
+struct ImmediateDecisionTests {
+  @Test("everything but an unverified Bearer is decided at once")
+  func decidedAtOnce() {
+    let auth = Fixtures.authenticator(verifier: FakeTokenVerifier([:]))
+    let requests = [
+      AuthRequest(path: health, metadata: [:], channel: .plaintext),
+      AuthRequest(path: reportStatus, metadata: [:], channel: boundChannel),
+      AuthRequest(path: listSandboxes, metadata: [:], channel: boundChannel),
+      AuthRequest(path: reportStatus, metadata: ["authorization": "Bearer x"], channel: .plaintext),
+      AuthRequest(path: listSandboxes, metadata: ["authorization": "Basic x"], channel: .plaintext),
+      AuthRequest(path: "/nope", metadata: [:], channel: .plaintext),
+    ]
+    for request in requests {
+      #expect(auth.decideWithoutWaiting(request) != nil, "\(request.path)")
+    }
+    let bearer = AuthRequest(
+      path: listSandboxes, metadata: ["authorization": "Bearer x"], channel: .plaintext)
+    #expect(auth.decideWithoutWaiting(bearer) == nil)
+  }
+
+  @Test("a token the verifier remembers is decided at once, roles and scopes included")
+  func rememberedToken() async throws {
+    let verifier = FakeTokenVerifier(["user-token": Fixtures.user])
+    let auth = Fixtures.authenticator(verifier: verifier)
+    let read = AuthRequest(
+      path: listSandboxes, metadata: ["authorization": "Bearer user-token"], channel: .plaintext)
+    let write = AuthRequest(
+      path: createSandbox, metadata: ["authorization": "Bearer user-token"], channel: .plaintext)
+    #expect(auth.decideWithoutWaiting(read) == nil)
+    _ = await auth.decide(read)
+    #expect(verifier.verifyCount == 1)
+
+    let admission = try #require(auth.decideWithoutWaiting(read)?.admission)
+    #expect(admission.principal == .user(Fixtures.user))
+    let refusal = try #require(auth.decideWithoutWaiting(write)?.refusal)
+    #expect(refusal.error.message == "\(createSandbox) requires the scope 'sandbox:write'")
+    #expect(verifier.verifyCount == 1)
+  }
+
+  @Test("no issuer configured refuses a Bearer at once")
+  func noIssuer() {
+    let auth = Fixtures.authenticator(verifier: nil)
+    let request = AuthRequest(
+      path: listSandboxes, metadata: ["authorization": "Bearer x"], channel: .plaintext)
+    #expect(auth.decideWithoutWaiting(request)?.deniedCode == .unauthenticated)
+  }
+}

@@ -22,6 +22,54 @@ final class TokenInterceptor: HeaderInterceptor {
   }
 }
 
+/// Decides `/test.Echo/Unary` only when the test opens the gate, refusing calls that carry
+/// `x-refuse`; admits every other path at once, without waiting.
+final class GatedInterceptor: HeaderInterceptor {
+  private struct State {
+    var open = false
+    var waiters: [CheckedContinuation<Void, Never>] = []
+    var waited = 0
+    var immediate = 0
+  }
+  private let state = Mutex(State())
+
+  /// How many calls reached the waiting `admit`, and how many were decided at once.
+  var counts: (waited: Int, immediate: Int) {
+    state.withLock { ($0.waited, $0.immediate) }
+  }
+
+  func admitImmediately(_ head: CallHead) -> Admission? {
+    guard head.path != "/test.Echo/Unary" else { return nil }
+    state.withLock { $0.immediate += 1 }
+    return .admit(metadata: head.metadata, context: "alice")
+  }
+
+  func admit(_ head: CallHead) async -> Admission {
+    await withCheckedContinuation { continuation in
+      let now = state.withLock { state -> Bool in
+        state.waited += 1
+        if state.open { return true }
+        state.waiters.append(continuation)
+        return false
+      }
+      if now { continuation.resume() }
+    }
+    if head.metadata[stringValue: "x-refuse"] != nil {
+      return .refuse(GRPCStatus(code: .permissionDenied, message: "refused after waiting"))
+    }
+    return .admit(metadata: head.metadata)
+  }
+
+  func open() {
+    let waiters = state.withLock { state in
+      state.open = true
+      defer { state.waiters = [] }
+      return state.waiters
+    }
+    for waiter in waiters { waiter.resume() }
+  }
+}
+
 @Suite("The header-stage interceptor")
 struct InterceptorTests {
   let codec = RawBytesCodec()
@@ -62,6 +110,66 @@ struct InterceptorTests {
     var replies: [[UInt8]] = []
     for try await reply in call.responses { replies.append(reply) }
     #expect(replies == [body])
+    client.close()
+    await running.stop()
+  }
+
+  @Test("a decision that needs no waiting never reaches the waiting admit")
+  func immediateDecision() async throws {
+    let interceptor = GatedInterceptor()
+    let running = try RunningServer.start(interceptor: interceptor)
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let principal = try await client.unary(
+      path: "/test.Echo/Principal", request: [UInt8](repeating: 1, count: 300_000),
+      serializer: codec, deserializer: codec)
+    #expect(principal == Array("alice".utf8))
+    #expect(interceptor.counts.waited == 0)
+    #expect(interceptor.counts.immediate == 1)
+    client.close()
+    await running.stop()
+  }
+
+  @Test(
+    "a body that arrives before its call is decided holds the connection's input until then",
+    arguments: [false, true])
+  func bodyWaitsForDecision(refuse: Bool) async throws {
+    let interceptor = GatedInterceptor()
+    let running = try RunningServer.start(interceptor: interceptor)
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let body = [UInt8](repeating: 7, count: 300_000)
+    let metadata: Metadata = refuse ? ["x-refuse": "1"] : [:]
+    let gated = try await client.makeCall(path: "/test.Echo/Unary", metadata: metadata)
+    try await gated.send(body, endOfStream: true)
+    while interceptor.counts.waited == 0 { try await Task.sleep(for: .milliseconds(5)) }
+
+    // Sent after the gated call's body on the same connection, so it sits behind that body
+    // in the held input: it is not even parsed until the gated call is decided.
+    let answered = Mutex(false)
+    let later = Task {
+      let reply = try await client.unary(
+        path: "/test.Echo/Principal", request: [], serializer: codec, deserializer: codec)
+      answered.withLock { $0 = true }
+      return reply
+    }
+    try await Task.sleep(for: .milliseconds(300))
+    #expect(!answered.withLock { $0 })
+    #expect(interceptor.counts.immediate == 0)
+
+    interceptor.open()
+    var replies: [[UInt8]] = []
+    do {
+      for try await reply in gated.responses { replies.append(reply) }
+      #expect(!refuse)
+      #expect(replies == [body])
+    } catch let status as GRPCStatus {
+      #expect(refuse)
+      #expect(status.code == .permissionDenied)
+    }
+    #expect(try await later.value == Array("alice".utf8))
+    // The connection reads on: a refused body's window was given back.
+    let again = try await client.unary(
+      path: "/test.Echo/Principal", request: body, serializer: codec, deserializer: codec)
+    #expect(again == Array("alice".utf8))
     client.close()
     await running.stop()
   }

@@ -177,9 +177,13 @@ struct KeyCacheTests {
     let token = try await issuer.mint(claims: claims)
     _ = try await verifier.verify(token: token)
     #expect(verifier.cachedIdentity(for: token) != nil)
+    #expect(verifier.identityWithoutWaiting(token: token) != nil)
     try await issuer.setDown(true)
 
     clock.advance(by: 1201)
+    // The cache still holds the token, but neither path answers from it any more.
+    #expect(verifier.cachedIdentity(for: token) != nil)
+    #expect(verifier.identityWithoutWaiting(token: token) == nil)
     let error = try #require(await authError { try await verifier.verify(token: token) })
 
     #expect(error.code == .unavailable)

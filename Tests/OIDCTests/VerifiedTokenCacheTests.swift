@@ -43,9 +43,13 @@ struct VerifiedTokenCacheTests {
     let clock = ManualClock()
     let verifier = try makeVerifier(for: issuer, clock: clock)
     let token = try await issuer.mint(claims: issuer.claims(now: clock.secondsSince1970))
+    #expect(verifier.identityWithoutWaiting(token: token) == nil)
     _ = try await verifier.verify(token: token)
 
     let cached = verifier.cachedIdentity(for: token)
     #expect(cached?.subject == "user-1234")
+    #expect(verifier.identityWithoutWaiting(token: token)?.subject == "user-1234")
+    // Only a token verified before is vouched for: a tampered copy is not.
+    #expect(verifier.identityWithoutWaiting(token: token + "A") == nil)
   }
 }

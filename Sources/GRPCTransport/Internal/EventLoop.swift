@@ -30,7 +30,27 @@ final class EventLoop: @unchecked Sendable {
   private var afterQueue: [() -> Void] = []
 
   /// Scratch space for socket reads, shared by every connection on this loop.
-  var readBuffer = [UInt8](repeating: 0, count: 64 * 1024)
+  private var readBuffer = [UInt8](repeating: 0, count: EventLoop.readBufferSize)
+  private static let readBufferSize = 64 * 1024
+
+  /// Lends the read scratch space; give it back with ``returnReadBuffer(_:)``.
+  ///
+  /// The loop keeps no reference while it is lent: an array still shared with the loop
+  /// would be copied, all 64 KiB of it, on the first write into it. A reader that runs
+  /// while the space is lent (a callback that reads again) gets a fresh buffer.
+  func borrowReadBuffer() -> [UInt8] {
+    guard !readBuffer.isEmpty else {
+      return [UInt8](repeating: 0, count: Self.readBufferSize)
+    }
+    var lent: [UInt8] = []
+    swap(&lent, &readBuffer)
+    return lent
+  }
+
+  /// Takes back the space ``borrowReadBuffer()`` lent.
+  func returnReadBuffer(_ buffer: consuming [UInt8]) {
+    readBuffer = buffer
+  }
 
   init() throws {
     epollFD = epoll_create1(Int32(EPOLL_CLOEXEC))

@@ -63,9 +63,9 @@ enum HTTP2Callbacks {
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) {
       _, _, streamID, data, length, user in
       let connection = HTTP2Callbacks.connection(user)
-      connection.dataReceived(
+      let proceed = connection.dataReceived(
         streamID: streamID, bytes: UnsafeRawBufferPointer(start: data, count: length))
-      return 0
+      return proceed ? 0 : NGHTTP2_ERR_PAUSE.rawValue
     }
 
     nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) {

@@ -53,12 +53,21 @@ extension HTTP2Connection {
     let head = CallHead(path: path, metadata: metadata, peer: peer, remoteAddress: remoteAddress)
     stream.phase = .awaitingAdmission
     let id = stream.id
-    guard let interceptor = shared.interceptor else {
-      guard let call = admissionDecided(id, head: head, admission: .admit(metadata: metadata))
-      else { return }
+    // Most decisions need no waiting (a public method, a certificate, a token verified
+    // before); they are made here, while nghttp2 is still on this HEADERS frame, so the body
+    // behind it already finds the call admitted or refused.
+    let immediate =
+      if let interceptor = shared.interceptor {
+        interceptor.admitImmediately(head)
+      } else {
+        Admission.admit(metadata: metadata)
+      }
+    if let immediate {
+      guard let call = admissionDecided(id, head: head, admission: immediate) else { return }
       stream.handlerTask = Task(executorPreference: loop) { await call.run() }
       return
     }
+    guard let interceptor = shared.interceptor else { return }
     let connection = self
     // One task decides and then runs the handler. It prefers the loop, so a decision that
     // needs nothing else (no token to verify, or a cached one) and a handler that awaits
@@ -86,6 +95,7 @@ extension HTTP2Connection {
     guard let stream = streams[streamID], stream.phase == .awaitingAdmission, !closed else {
       return nil
     }
+    defer { if inputHeldFor == streamID { releaseHeldInputIfDecided() } }
     let metadata: Metadata
     let context: (any Sendable)?
     switch admission.verdict {
@@ -119,10 +129,6 @@ extension HTTP2Connection {
     stream.phase = .admitted
     stream.inboundGzip = encoding == "gzip"
     stream.outboundGzip = encoding == "gzip"
-    if initialStreamWindow < limits.streamWindow, let session {
-      nghttp2_session_set_local_window_size(
-        session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, Int32(limits.streamWindow))
-    }
 
     let messages = MessageQueue()
     stream.inbound = messages
@@ -184,6 +190,7 @@ extension HTTP2Connection {
     }
     stream.inbound = nil
     stream.phase = .finished
+    if inputHeldFor == streamID { releaseHeldInputIfDecided() }
 
     var fields = [("grpc-status", "\(status.code.rawValue)")]
     if !status.message.isEmpty {

@@ -45,24 +45,29 @@ extension HTTP2Connection {
     }
   }
 
-  func dataReceived(streamID: Int32, bytes: UnsafeRawBufferPointer) {
+  /// Takes a chunk of a DATA frame; `false` pauses input (``holdInput(for:)``).
+  func dataReceived(streamID: Int32, bytes: UnsafeRawBufferPointer) -> Bool {
     guard let stream = streams[streamID] else {
       if let session { nghttp2_session_consume_connection(session, bytes.count) }
-      return
+      return true
     }
     if isServer {
       switch stream.phase {
-      case .receivingHeaders, .awaitingAdmission:
-        // Held unread until the interceptor decides; bounded by the peer's initial window.
+      case .awaitingAdmission:
+        // The interceptor is still deciding. nghttp2 counts this chunk as delivered, so it
+        // is kept (one chunk, at most one frame); everything after it waits unparsed.
         stream.pendingData.append(contentsOf: bytes)
+        holdInput(for: streamID)
+        return false
       case .admitted:
         deliver(stream, bytes)
-      case .refused, .finished:
+      case .receivingHeaders, .refused, .finished:
         consume(streamID, bytes.count)
       }
     } else {
       deliver(stream, bytes)
     }
+    return true
   }
 
   func inboundEnded(streamID: Int32) {

@@ -43,9 +43,17 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   var ready = false
   var connecting = false
 
+  /// The stream whose DATA paused input: it arrived before the interceptor decided on the
+  /// stream, so nothing after it is parsed until the decision is in.
+  var inputHeldFor: Int32?
+  /// Input received while paused, in order, not yet given to nghttp2. Bounded: reading stops
+  /// while input is held, so it holds at most what one read brought in.
+  private var heldInput: [UInt8] = []
+
   private var outbound: [UInt8] = []
   private var outboundOffset = 0
   private var watchingWrite = false
+  private var watchingRead = true
   private var flushQueued = false
   private var handshakeTimer: UInt64?
   private var idleTimer: UInt64?
@@ -172,14 +180,13 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   }
 
   /// The per-stream window granted before a stream is admitted.
-  var initialStreamWindow: Int {
-    if case .server(let shared) = role, shared.interceptor != nil {
-      // Nothing of a body may arrive before the interceptor decides; the window opens on
-      // admission. Peers that sent before seeing this setting are held unread.
-      return 0
-    }
-    return limits.streamWindow
-  }
+  ///
+  /// Open from the start, so a call's body can follow its headers without waiting a round
+  /// trip. No body reaches a handler or a buffer of its own before the interceptor decides:
+  /// a decision that needs no waiting is made while the HEADERS frame is parsed, before the
+  /// DATA behind it, and a DATA frame that arrives for a call still undecided pauses the
+  /// connection's input until the decision is in (``holdInput(for:)``).
+  var initialStreamWindow: Int { limits.streamWindow }
 
   // MARK: - Socket events
 
@@ -200,7 +207,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
         return
       }
       connecting = false
-      updateWriteInterest()
+      updateInterest()
       beginProtocol()
       return
     }
@@ -217,10 +224,10 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   }
 
   private func readSocket(hangup: Bool) {
-    var buffer = loop.readBuffer
-    defer { loop.readBuffer = buffer }
+    var buffer = loop.borrowReadBuffer()
+    defer { loop.returnReadBuffer(buffer) }
     var rounds = 0
-    while !closed && rounds < 16 {
+    while !closed && inputHeldFor == nil && rounds < 16 {
       rounds += 1
       let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if count > 0 {
@@ -262,9 +269,18 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
 
   private func feedHTTP2(_ bytes: UnsafeRawBufferPointer) {
     guard let session, !closed else { return }
+    if inputHeldFor != nil {
+      heldInput.append(contentsOf: bytes)
+      return
+    }
     let result = insideNGHTTP2 {
       nghttp2_session_mem_recv(
         session, bytes.baseAddress?.assumingMemoryBound(to: UInt8.self), bytes.count)
+    }
+    if result >= 0, inputHeldFor != nil, !closed {
+      // nghttp2 stopped after the DATA chunk that paused it; the rest waits, unparsed.
+      heldInput.append(contentsOf: UnsafeRawBufferPointer(rebasing: bytes[result...]))
+      updateInterest()
     }
     if result < 0, !closed {
       logger.debug(
@@ -394,16 +410,51 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
       outbound.removeFirst(outboundOffset)
       outboundOffset = 0
     }
-    updateWriteInterest()
+    updateInterest()
   }
 
-  private func updateWriteInterest() {
-    let want = connecting || outboundOffset < outbound.count
-    guard want != watchingWrite, !closed else { return }
-    watchingWrite = want
+  /// Watches for output room while output waits, and for input unless input is held.
+  private func updateInterest() {
+    let write = connecting || outboundOffset < outbound.count
+    let read = inputHeldFor == nil
+    guard write != watchingWrite || read != watchingRead, !closed else { return }
+    watchingWrite = write
+    watchingRead = read
+    // Level-triggered: a peer's half-close (RDHUP) would be reported again and again while
+    // input is held, so it is watched only with input. HUP and ERR are always reported.
     loop.modify(
       fd: fd,
-      events: EPOLLIN.rawValue | EPOLLRDHUP.rawValue | (want ? EPOLLOUT.rawValue : 0))
+      events: (read ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0)
+        | (write ? EPOLLOUT.rawValue : 0))
+  }
+
+  // MARK: - Held input
+
+  /// Pauses input at a DATA frame for `streamID`, whose admission is still undecided.
+  ///
+  /// Called from nghttp2's data callback, which then returns `NGHTTP2_ERR_PAUSE`; the rest of
+  /// the input is kept unparsed and the socket is not read until ``releaseHeldInput()``.
+  func holdInput(for streamID: Int32) {
+    inputHeldFor = streamID
+  }
+
+  /// Resumes input once the stream that paused it is decided, refused or gone.
+  func releaseHeldInputIfDecided() {
+    guard let id = inputHeldFor, !closed else { return }
+    if let stream = streams[id], stream.phase == .awaitingAdmission { return }
+    inputHeldFor = nil
+    // Run as a job of its own: the caller may be deciding or finishing a stream, and the
+    // input it releases can start, feed or end any stream on the connection.
+    loop.execute { [self] in
+      guard !closed, inputHeldFor == nil else { return }
+      var input: [UInt8] = []
+      swap(&input, &heldInput)
+      // Even with nothing held, nghttp2 must run once more to finish the DATA frame it
+      // paused in (its END_STREAM flag, for one).
+      input.withUnsafeBytes { feedHTTP2($0) }
+      updateInterest()
+      queueFlush()
+    }
   }
 
   /// A connection must not outlive the certificate that admitted it: at `notAfter` it gets
@@ -752,6 +803,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
 
   func streamClosed(_ stream: H2Stream, errorCode: UInt32, reason: TransportError?) {
     streams[stream.id] = nil
+    if inputHeldFor == stream.id { releaseHeldInputIfDecided() }
     if let timer = stream.deadlineTimer { loop.cancelTimer(timer) }
     let waiters = stream.writeWaiters
     stream.writeWaiters = []

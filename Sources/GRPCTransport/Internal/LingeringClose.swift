@@ -34,8 +34,8 @@ final class LingeringClose: EventLoopWatcher {
       finish()
       return
     }
-    var buffer = loop.readBuffer
-    defer { loop.readBuffer = buffer }
+    var buffer = loop.borrowReadBuffer()
+    defer { loop.returnReadBuffer(buffer) }
     while true {
       let count = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
       if count > 0 { continue }

@@ -11,7 +11,8 @@ final class TLSSession {
   private let readBIO: OpaquePointer
   private let writeBIO: OpaquePointer
   private(set) var handshakeDone = false
-  private var scratch = [UInt8](repeating: 0, count: 16384)
+  private var scratch = [UInt8](repeating: 0, count: TLSSession.scratchSize)
+  private static let scratchSize = 16384
 
   enum HandshakeResult {
     case done
@@ -92,7 +93,11 @@ final class TLSSession {
 
   /// Decrypts what is buffered; returns `false` when the session failed or the peer closed.
   func readPlaintext(_ body: (UnsafeRawBufferPointer) -> Void) -> Bool {
-    var buffer = scratch
+    // Taken out rather than copied: a buffer still shared with `scratch` would be copied
+    // whole on the first write. A nested read (from `body`) gets a fresh one.
+    var buffer: [UInt8] = []
+    swap(&buffer, &scratch)
+    if buffer.isEmpty { buffer = [UInt8](repeating: 0, count: Self.scratchSize) }
     defer { scratch = buffer }
     while true {
       ERR_clear_error()

@@ -60,9 +60,14 @@ public struct Admission: Sendable {
 
 /// Decides, from the request headers alone, whether a call may proceed.
 ///
-/// The server calls ``admit(_:)`` once per call, after the header block and before it reads
-/// a byte of the body or looks up the handler: a refused call costs no buffering, and
-/// unknown methods are reported only to callers the interceptor admitted.
+/// The server decides once per call, after the header block and before it looks up the
+/// handler, so unknown methods are reported only to callers the interceptor admitted. It
+/// asks ``admitImmediately(_:)`` first, while it is still on the HEADERS frame, so a call
+/// decided there meets its body already admitted or refused. When the decision has to wait
+/// for ``admit(_:)``, a body that arrives meanwhile stops the connection's input: nghttp2
+/// parses nothing after the first chunk of it and the socket is not read until the decision
+/// is in. A call waiting for its decision therefore costs at most one read of held input
+/// per connection, however many calls wait and however large their bodies.
 public protocol HeaderInterceptor: Sendable {
   /// Admits or refuses one call.
   ///
@@ -71,4 +76,21 @@ public protocol HeaderInterceptor: Sendable {
   /// - Parameter head: The call's path, metadata, verified peer and address.
   /// - Returns: The verdict.
   func admit(_ head: CallHead) async -> Admission
+
+  /// Admits or refuses one call at once, when that needs no waiting.
+  ///
+  /// The server asks this first, on the event loop, while it is still parsing the call's
+  /// HEADERS frame; `nil` means the decision has to wait (a token to verify, say), and the
+  /// server then awaits ``admit(_:)``. The default answers `nil` for every call.
+  ///
+  /// - Important: Runs on the loop that serves the connection: never block, and return the
+  ///   same verdict ``admit(_:)`` would.
+  /// - Parameter head: The call's path, metadata, verified peer and address.
+  /// - Returns: The verdict, or `nil` to have ``admit(_:)`` decide.
+  func admitImmediately(_ head: CallHead) -> Admission?
+}
+
+extension HeaderInterceptor {
+  /// Defers every decision to ``admit(_:)``.
+  public func admitImmediately(_ head: CallHead) -> Admission? { nil }
 }

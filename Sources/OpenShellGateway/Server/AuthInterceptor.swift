@@ -16,12 +16,23 @@ struct AuthInterceptor: HeaderInterceptor {
   let logger: Logger
 
   func admit(_ head: CallHead) async -> GRPCTransport.Admission {
-    let request = AuthRequest(
+    answer(await authenticator.decide(request(head)), head)
+  }
+
+  func admitImmediately(_ head: CallHead) -> GRPCTransport.Admission? {
+    authenticator.decideWithoutWaiting(request(head)).map { answer($0, head) }
+  }
+
+  private func request(_ head: CallHead) -> AuthRequest {
+    AuthRequest(
       path: head.path,
       metadata: Self.authMetadata(head.metadata),
       channel: tls ? .tls(clientCertificate: head.peer) : .plaintext
     )
-    switch await authenticator.decide(request) {
+  }
+
+  private func answer(_ decision: AuthDecision, _ head: CallHead) -> GRPCTransport.Admission {
+    switch decision {
     case .allow(let admission):
       return .admit(
         metadata: Self.transportMetadata(admission.metadata), context: admission.principal)

@@ -1,4 +1,5 @@
 import AuthCore
+import Testing
 
 /// Certificates, identities and requests shared by the decision tests.
 enum Fixtures {
@@ -92,11 +93,35 @@ extension AuthDecision {
 }
 
 extension Authenticator {
+  /// Decides through both entry points and expects them to agree whenever the one that
+  /// does not wait answers, so every decision test also checks `decideWithoutWaiting`.
   func decide(
     _ path: String,
     _ metadata: Metadata = [:],
-    channel: ChannelSecurity = .tls(clientCertificate: nil)
+    channel: ChannelSecurity = .tls(clientCertificate: nil),
+    sourceLocation: SourceLocation = #_sourceLocation
   ) async -> AuthDecision {
-    await decide(AuthRequest(path: path, metadata: metadata, channel: channel))
+    let request = AuthRequest(path: path, metadata: metadata, channel: channel)
+    let immediate = decideWithoutWaiting(request)
+    let decision = await decide(request)
+    if let immediate {
+      #expect(
+        immediate.summary == decision.summary, "the two entry points disagree",
+        sourceLocation: sourceLocation)
+    }
+    return decision
+  }
+}
+
+extension AuthDecision {
+  /// Everything a decision tells the server, in a form tests can compare.
+  var summary: String {
+    switch self {
+    case .allow(let admission):
+      "allow \(admission.principal) \(admission.metadata.entries) \(admission.rule.mode)"
+    case .deny(let refusal):
+      "deny \(refusal.error) \(refusal.method) \(refusal.principalKind) "
+        + "\(refusal.subject ?? "-")"
+    }
   }
 }
