@@ -60,10 +60,20 @@ public struct Metadata: Hashable, Sendable {
     let left = lhs.utf8
     let right = rhs.utf8
     guard left.count == right.count else { return false }
+    // Runs for every header of every call: compare in place when both are contiguous.
+    let contiguous = left.withContiguousStorageIfAvailable { l in
+      right.withContiguousStorageIfAvailable { r in
+        for index in 0..<l.count where asciiLower(l[index]) != asciiLower(r[index]) {
+          return false
+        }
+        return true
+      }
+    }
+    if let result = contiguous ?? nil { return result }
     return zip(left, right).allSatisfy { asciiLower($0) == asciiLower($1) }
   }
 
-  private static func asciiLower(_ byte: UInt8) -> UInt8 {
+  static func asciiLower(_ byte: UInt8) -> UInt8 {
     (0x41...0x5A).contains(byte) ? byte | 0x20 : byte
   }
 }

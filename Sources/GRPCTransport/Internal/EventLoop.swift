@@ -21,6 +21,8 @@ final class EventLoop: @unchecked Sendable {
   private let epollFD: Int32
   private let wakeFD: Int32
   private let queue = Mutex<[Work]>([])
+  /// The other half of ``runQueued()``'s double buffer; touched on the loop thread only.
+  private var spareQueue: [Work] = []
   private let stopping = Atomic<Bool>(false)
   private let threadID = Atomic<UInt>(0)
   private var watchers: [Int32: any EventLoopWatcher] = [:]
@@ -194,18 +196,24 @@ final class EventLoop: @unchecked Sendable {
 
   private func runQueued() {
     while true {
-      let work = queue.withLock { queued -> [Work] in
-        let taken = queued
-        queued.removeAll(keepingCapacity: true)
-        return taken
+      // Two arrays take turns: the queue's is swapped for the empty spare, so neither is
+      // ever shared and emptying one keeps its storage (copying it out then clearing the
+      // queue in place allocated a new array on every pass).
+      var work: [Work] = []
+      swap(&work, &spareQueue)
+      queue.withLock { swap(&$0, &work) }
+      if work.isEmpty {
+        spareQueue = work
+        return
       }
-      if work.isEmpty { return }
       for item in work {
         switch item {
         case .closure(let body): body()
         case .job(let job): job.runSynchronously(on: asUnownedTaskExecutor())
         }
       }
+      work.removeAll(keepingCapacity: true)
+      spareQueue = work
     }
   }
 
