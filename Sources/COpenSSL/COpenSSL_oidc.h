@@ -13,7 +13,6 @@
 #include <openssl/ecdsa.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
-#include <pthread.h>
 #include <openssl/param_build.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
@@ -174,20 +173,12 @@ done:
 }
 
 // SHA-256 of data into out (32 bytes). Returns 1 on success.
-// EVP_sha256() makes every EVP_Digest fetch the provider's implementation again, which cost
-// about as much as hashing a token; the fetched one is kept for the process.
-static const EVP_MD *COpenSSL_oidc_sha256_fetched;
-static pthread_once_t COpenSSL_oidc_sha256_once = PTHREAD_ONCE_INIT;
-
-static inline void COpenSSL_oidc_sha256_fetch(void) {
-  COpenSSL_oidc_sha256_fetched = EVP_MD_fetch(NULL, "SHA256", NULL);
-}
-
-static inline int COpenSSL_oidc_sha256(const void *data, size_t len, unsigned char *out) {
+// With `md` NULL this hashes through EVP_sha256(), which makes every call fetch the provider's
+// implementation again; callers that hash often pass one fetched with EVP_MD_fetch once.
+static inline int COpenSSL_oidc_sha256(const EVP_MD *md, const void *data, size_t len,
+                                       unsigned char *out) {
   unsigned int out_len = 0;
-  pthread_once(&COpenSSL_oidc_sha256_once, COpenSSL_oidc_sha256_fetch);
-  const EVP_MD *md = COpenSSL_oidc_sha256_fetched ? COpenSSL_oidc_sha256_fetched : EVP_sha256();
-  return EVP_Digest(data, len, out, &out_len, md, NULL);
+  return EVP_Digest(data, len, out, &out_len, md ? md : EVP_sha256(), NULL);
 }
 
 // Empties this thread's OpenSSL error queue into buf as "reason; reason", so one failure's

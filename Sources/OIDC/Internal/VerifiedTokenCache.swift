@@ -30,7 +30,8 @@ final class VerifiedTokenCache: Sendable {
       text.withUTF8 { utf8 in
         withUnsafeMutableBytes(of: &bytes) { out in
           _ = COpenSSL_oidc_sha256(
-            utf8.baseAddress, utf8.count, out.baseAddress!.assumingMemoryBound(to: UInt8.self))
+            sha256.md, utf8.baseAddress, utf8.count,
+            out.baseAddress!.assumingMemoryBound(to: UInt8.self))
         }
       }
       words = bytes
@@ -108,3 +109,16 @@ final class VerifiedTokenCache: Sendable {
     state.withLock { $0.entries.count }
   }
 }
+
+/// SHA-256 fetched from OpenSSL's provider once, not on every digest: a fetch cost about as
+/// much as hashing the token itself. Never freed; it lives as long as the process.
+private final class FetchedDigest: @unchecked Sendable {
+  // Immutable after init; OpenSSL's fetched algorithms are safe to share between threads.
+  let md: OpaquePointer?
+
+  init(_ name: String) {
+    md = EVP_MD_fetch(nil, name, nil)
+  }
+}
+
+private let sha256 = FetchedDigest("SHA256")
