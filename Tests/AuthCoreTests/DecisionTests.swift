@@ -468,3 +468,32 @@ struct ImmediateDecisionTests {
     #expect(auth.decideWithoutWaiting(request)?.deniedCode == .unauthenticated)
   }
 }
+
+@Suite("Bearer token syntax")
+struct BearerSyntaxTests {
+  /// RFC 6750's b64token alphabet, spelled out as the RFC gives it.
+  static let token68BodyAlphabet = Set(
+    "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~+/".unicodeScalars)
+
+  @Test("exactly the RFC 6750 alphabet may appear in a token, with '=' only at its end")
+  func alphabet() async {
+    let auth = Fixtures.authenticator(verifier: FakeTokenVerifier([:]))
+    let syntax = "the Bearer token contains characters a token cannot have"
+    var scalars = (1...127).compactMap(Unicode.Scalar.init)
+    scalars += ["é", "\u{2028}", "\u{FF0B}"]
+    for scalar in scalars where scalar != " " {
+      let decision = await auth.decide(
+        listSandboxes, ["authorization": "Bearer a\(Character(scalar))b"])
+      let refusedForSyntax = decision.refusal?.error.message == syntax
+      #expect(
+        refusedForSyntax == !Self.token68BodyAlphabet.contains(scalar),
+        "U+\(String(scalar.value, radix: 16))")
+    }
+    #expect(
+      await auth.decide(listSandboxes, ["authorization": "Bearer ab=="]).refusal?.error
+        .message != syntax)
+    #expect(
+      await auth.decide(listSandboxes, ["authorization": "Bearer a=b"]).refusal?.error
+        .message == syntax)
+  }
+}
