@@ -150,13 +150,78 @@ final class GatewayStoreTests {
       #expect(
         try await store.insertSandbox(
           SandboxRow(id: "id-\(index)", name: name, createdAtMs: 1, record: [UInt8(index)])))
-      // Each acknowledged write is visible to the next read, on whichever pooled connection.
-      try await withThrowingTaskGroup(of: SandboxRow?.self) { group in
-        for _ in 0..<12 { group.addTask { try await store.sandbox(named: name) } }
-        for try await row in group { #expect(row?.record == [UInt8(index)]) }
+      // Each acknowledged write is visible to the next read, on whichever pooled connection,
+      // and to a listing read (and remembered) before it.
+      try await withThrowingTaskGroup(of: (SandboxRow?, Int).self) { group in
+        for _ in 0..<12 {
+          group.addTask {
+            (
+              try await store.sandbox(named: name),
+              try await store.sandboxes(limit: 100, offset: 0).count
+            )
+          }
+        }
+        for try await (row, count) in group {
+          #expect(row?.record == [UInt8(index)])
+          #expect(count == index + 1)
+        }
       }
     }
     #expect(try await store.sandboxes(limit: 100, offset: 0).count == 20)
+  }
+
+  @Test("a remembered read never outlives the write that changes it")
+  func cachedReadsFollowWrites() async throws {
+    let store = try await open()
+    defer { store.close() }
+    let scope = GatewayStore.sandboxScope("a")
+    // Each read runs twice before the write, so the second answer comes from memory.
+    func readAll() async throws -> String {
+      var answers: [String] = []
+      for _ in 0..<2 {
+        answers = [
+          "\(try await store.sandboxes(limit: 10, offset: 0).map(\.record))",
+          "\(try await store.sandbox(named: "a")?.record ?? [])",
+          "\(try await store.providers(limit: 10, offset: 0))",
+          "\(try await store.provider(named: "p") ?? [])",
+          "\(try await store.latestPolicy(scope: scope)?.version ?? 0)",
+          "\(try await store.settings(scope: scope).map(\.value))",
+        ]
+      }
+      return answers.joined(separator: " ")
+    }
+    #expect(try await readAll() == "[] [] [] [] 0 []")
+    _ = try await store.insertSandbox(SandboxRow(id: "1", name: "a", createdAtMs: 0, record: [1]))
+    #expect(try await readAll() == "[[1]] [1] [] [] 0 []")
+    _ = try await store.updateSandbox(named: "a") { _ in [2] }
+    _ = try await store.insertProvider(name: "p", record: [3])
+    #expect(try await readAll() == "[[2]] [2] [[3]] [3] 0 []")
+    _ = try await store.updateProvider(name: "p", record: [4])
+    _ = try await store.appendPolicy(
+      scope: scope, policy: [1], hash: "h", pendingStatus: 1, nowMs: 0)
+    _ = try await store.setSetting(scope: scope, key: "k", value: [5])
+    #expect(try await readAll() == "[[2]] [2] [[4]] [4] 1 [[5]]")
+    // Log lines change no remembered read; a delete that cascades changes several.
+    try await store.appendLogs(
+      sandbox: "a", lines: [LogLineRow(timestampMs: 0, source: "s", line: [1])])
+    #expect(try await readAll() == "[[2]] [2] [[4]] [4] 1 [[5]]")
+    _ = try await store.deleteSandbox(named: "a")
+    _ = try await store.deleteProvider(named: "p")
+    #expect(try await readAll() == "[] [] [] [] 0 []")
+  }
+
+  @Test("a second store on the same folder is refused until the first closes")
+  func oneStorePerFolder() async throws {
+    let store = try await open()
+    do {
+      _ = try await open()
+      Issue.record("a second store opened the same folder")
+    } catch {
+      #expect("\(error)".contains("another openshell-gateway is using the state directory"))
+    }
+    store.close()
+    let again = try await open()
+    again.close()
   }
 
   @Test("a read after the store is closed fails as closed, not with a crash")

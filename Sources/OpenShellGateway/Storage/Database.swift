@@ -16,6 +16,11 @@ final class Database: Sendable {
   private let handle: Mutex<OpaquePointer?>
   private let statements = StatementCache()
   private let readers = Mutex(ReaderPool())
+  /// Counts the write transactions that may change what a cached read saw; see
+  /// ``read(cachedAs:_:)``.
+  private let generation = Atomic<UInt64>(0)
+  private let cache = Mutex<[[String]: CachedRead]>([:])
+  private static let cacheCapacity = 256
   let path: String
 
   /// Opens (creating when absent) the database at `path` in WAL mode with full syncs.
@@ -63,6 +68,40 @@ final class Database: Sendable {
     }
   }
 
+  /// Runs the read-only, single-query `body` like ``read(snapshot:_:)``, or answers with
+  /// what it returned before when no write that could change it has committed since.
+  ///
+  /// Reads that every call makes (a supervisor's config poll, a CLI listing sandboxes) then
+  /// cost a lock and a lookup, not a read transaction with its file locks. A write bumps the
+  /// generation after it commits and before its caller hears of it, so a read that starts
+  /// after a write was acknowledged never gets an answer from before it.
+  ///
+  /// - Important: Only this process may write the database: a write from outside it would
+  ///   leave cached answers stale. ``GatewayStore`` locks its state directory to hold others
+  ///   off.
+  /// - Parameters:
+  ///   - key: The query's name, then its arguments; equal keys must mean equal queries.
+  ///   - body: The read.
+  func read<T: Sendable>(
+    cachedAs key: [String],
+    _ body: (Connection) throws(StorageError) -> T
+  ) throws(StorageError) -> T {
+    // Loaded before the read: if a write commits meanwhile, the answer is filed under the
+    // older generation and never served after that write's bump.
+    let current = generation.load(ordering: .acquiring)
+    if let hit = cache.withLock({ $0[key] }), hit.generation == current,
+      let value = hit.value as? T
+    {
+      return value
+    }
+    let value = try read(body)
+    cache.withLock { cache in
+      if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
+      cache[key] = CachedRead(generation: current, value: value)
+    }
+    return value
+  }
+
   private func takeReader() throws(StorageError) -> Reader {
     let pooled = readers.withLock { pool -> Result<Reader?, StorageError> in
       guard !pool.closed else {
@@ -85,15 +124,21 @@ final class Database: Sendable {
 
   /// Runs `body` on the writer's queue and returns its result.
   private func write<T: Sendable>(
+    invalidatingCachedReads: Bool,
     _ body: @escaping @Sendable (Connection) throws(StorageError) -> T
   ) async throws(StorageError) -> T {
     let result: Result<T, StorageError> = await withCheckedContinuation { continuation in
       queue.async {
+        let result: Result<T, StorageError>
         do throws(StorageError) {
-          continuation.resume(returning: .success(try self.withConnection(body)))
+          result = .success(try self.withConnection(body))
         } catch {
-          continuation.resume(returning: .failure(error))
+          result = .failure(error)
         }
+        // Bumped whatever the outcome (a failed COMMIT may still have written), and before
+        // the caller resumes: a read that starts after the answer misses the cache.
+        if invalidatingCachedReads { self.generation.add(1, ordering: .releasing) }
+        continuation.resume(returning: result)
       }
     }
     return try result.get()
@@ -101,10 +146,18 @@ final class Database: Sendable {
 
   /// Runs `body` inside `BEGIN IMMEDIATE … COMMIT`, so a read-modify-write (the next policy
   /// version) cannot race another writer, and rolls back when it throws.
+  ///
+  /// - Parameters:
+  ///   - invalidatingCachedReads: Whether cached reads must be redone after this write;
+  ///     defaults to `true`. Only a write that touches no table a cached read reads (log
+  ///     lines) may pass `false`.
+  ///   - body: The statements.
   func transaction<T: Sendable>(
+    invalidatingCachedReads: Bool = true,
     _ body: @escaping @Sendable (Connection) throws(StorageError) -> T
   ) async throws(StorageError) -> T {
-    try await write { connection throws(StorageError) in
+    try await write(invalidatingCachedReads: invalidatingCachedReads) {
+      connection throws(StorageError) in
       try connection.execute("BEGIN IMMEDIATE")
       do throws(StorageError) {
         let value = try body(connection)
@@ -119,6 +172,9 @@ final class Database: Sendable {
 
   /// Closes the connection; later calls fail.
   func close() {
+    // Nothing cached may answer once the database is gone.
+    generation.add(1, ordering: .releasing)
+    cache.withLock { $0.removeAll() }
     let idle = readers.withLock { pool in
       pool.closed = true
       defer { pool.idle = [] }
@@ -161,6 +217,12 @@ private func openConnection(
 }
 
 /// Read-only connections not in use, at most ``maximumIdle`` of them.
+/// An answer ``Database/read(cachedAs:_:)`` keeps, and the write generation it was read in.
+private struct CachedRead: Sendable {
+  var generation: UInt64
+  var value: any Sendable
+}
+
 private struct ReaderPool {
   /// Enough for every loop thread and a few other tasks reading at once; a reader past it
   /// is closed when its read ends.

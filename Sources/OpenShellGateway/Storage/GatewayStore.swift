@@ -5,6 +5,8 @@
 /// included. Every write is acknowledged only after SQLite committed it with a full sync.
 public final class GatewayStore: Sendable {
   private let database: Database
+  /// Holds an exclusive `flock` on `gateway.lock` in the state folder while the store is open.
+  private let lock: StateDirectoryLock
 
   /// How many log lines each sandbox keeps; older lines are dropped first.
   public let logCapacity: Int
@@ -16,6 +18,9 @@ public final class GatewayStore: Sendable {
   ///   - logCapacity: Log lines kept per sandbox; defaults to 10,000.
   /// - Throws: ``StorageError`` when the database cannot be opened or migrated.
   public init(directory: String, logCapacity: Int = 10_000) async throws(StorageError) {
+    // One gateway per state folder: the store answers repeated reads from memory until its
+    // own next write, which only holds while nobody else writes the database.
+    lock = try StateDirectoryLock(directory: directory)
     database = try Database(path: "\(directory)/gateway.sqlite3")
     self.logCapacity = logCapacity
     try await database.transaction { connection throws(StorageError) in
@@ -29,6 +34,7 @@ public final class GatewayStore: Sendable {
   /// Closes the database; the gateway calls this last on shutdown.
   public func close() {
     database.close()
+    lock.release()
   }
 
   private static let schema = """
@@ -183,7 +189,7 @@ extension GatewayStore {
 
   /// The sandbox with `name`, or with the id `name` when no sandbox has that name.
   public func sandbox(named name: String) async throws(StorageError) -> SandboxRow? {
-    try database.read { connection throws(StorageError) in
+    try database.read(cachedAs: ["sandbox", name]) { connection throws(StorageError) in
       try connection.query(
         """
         SELECT id, name, created_at_ms, record FROM sandboxes
@@ -196,7 +202,8 @@ extension GatewayStore {
 
   /// Sandboxes ordered by name.
   public func sandboxes(limit: Int, offset: Int) async throws(StorageError) -> [SandboxRow] {
-    try database.read { connection throws(StorageError) in
+    try database.read(cachedAs: ["sandboxes", "\(limit)", "\(offset)"]) {
+      connection throws(StorageError) in
       try connection.query(
         "SELECT id, name, created_at_ms, record FROM sandboxes ORDER BY name LIMIT ? OFFSET ?",
         [.integer(Int64(limit)), .integer(Int64(offset))]
@@ -280,7 +287,7 @@ extension GatewayStore {
 
   /// The provider named `name`.
   public func provider(named name: String) async throws(StorageError) -> [UInt8]? {
-    try database.read { connection throws(StorageError) in
+    try database.read(cachedAs: ["provider", name]) { connection throws(StorageError) in
       try connection.query("SELECT record FROM providers WHERE name = ?", [.text(name)])
         .first?.blob(0)
     }
@@ -288,7 +295,8 @@ extension GatewayStore {
 
   /// Providers ordered by name.
   public func providers(limit: Int, offset: Int) async throws(StorageError) -> [[UInt8]] {
-    try database.read { connection throws(StorageError) in
+    try database.read(cachedAs: ["providers", "\(limit)", "\(offset)"]) {
+      connection throws(StorageError) in
       try connection.query(
         "SELECT record FROM providers ORDER BY name LIMIT ? OFFSET ?",
         [.integer(Int64(limit)), .integer(Int64(offset))]
@@ -354,7 +362,7 @@ extension GatewayStore {
 
   /// The latest policy version of `scope`.
   public func latestPolicy(scope: String) async throws(StorageError) -> PolicyRow? {
-    try database.read { connection throws(StorageError) in
+    try database.read(cachedAs: ["latestPolicy", scope]) { connection throws(StorageError) in
       try Self.latestPolicy(scope, connection)
     }
   }
@@ -496,7 +504,8 @@ extension GatewayStore {
   /// Every setting of `scope`, ordered by key, as serialized `SettingValue`s.
   public func settings(scope: String) async throws(StorageError) -> [(key: String, value: [UInt8])]
   {
-    let rows = try database.read { connection throws(StorageError) in
+    let rows = try database.read(cachedAs: ["settings", scope]) {
+      connection throws(StorageError) in
       try connection.query(
         "SELECT key, value FROM settings WHERE scope = ? ORDER BY key",
         [.text(scope)]
@@ -512,7 +521,9 @@ extension GatewayStore {
   /// Appends log lines for one sandbox, then drops the oldest beyond ``logCapacity``.
   public func appendLogs(sandbox: String, lines: [LogLineRow]) async throws(StorageError) {
     let capacity = logCapacity
-    try await database.transaction { connection throws(StorageError) in
+    // Log lines are the one table no cached read looks at, and the busiest to write.
+    try await database.transaction(invalidatingCachedReads: false) {
+      connection throws(StorageError) in
       for line in lines {
         try connection.query(
           "INSERT INTO logs (sandbox, timestamp_ms, source, line) VALUES (?, ?, ?, ?)",
