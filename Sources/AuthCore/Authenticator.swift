@@ -119,7 +119,9 @@ public struct Authenticator: Sendable {
     let rule = configuration.methods.effectiveRule(forPath: request.path)
     var metadata = request.metadata
     metadata.clearAuthMarkers()
-    let credential = BearerCredential.parse(metadata)
+    // A public method ignores any credential, so its syntax is not worth checking.
+    let credential =
+      rule.mode == .unauthenticated ? .absent : BearerCredential.parse(metadata)
     metadata.removeAll(named: BearerCredential.headerName)
 
     var call = Call(request: request, rule: rule, metadata: metadata)

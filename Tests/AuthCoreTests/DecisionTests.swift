@@ -25,6 +25,15 @@ struct DecisionCredentialTests {
     let admission = try #require(decision.admission)
     #expect(admission.principal == .anonymous)
     #expect(admission.metadata.entries.isEmpty)
+
+    // Whatever credential comes along is ignored, malformed or not, and not passed on.
+    for credential: Metadata in [
+      ["authorization": "Basic eA=="], ["authorization": "Bearer a", "Authorization": "Bearer b"],
+    ] {
+      let admitted = try #require(await auth.decide(health, credential).admission)
+      #expect(admitted.principal == .anonymous)
+      #expect(admitted.metadata.entries.isEmpty)
+    }
   }
 
   @Test("spoofed markers in any case and number never survive a user call")
