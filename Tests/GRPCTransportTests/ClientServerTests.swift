@@ -183,6 +183,40 @@ struct ClientServerTests {
     await running.stop()
   }
 
+  @Test("a long status message is cut to fit, and a header block too large to send resets")
+  func oversizedHeaderBlocks() async throws {
+    let running = try RunningServer.start()
+    let client = try GRPCClient(
+      target: "http://127.0.0.1:\(running.port)", config: .init(logger: testLogger("client")))
+    let long = [UInt8](String(repeating: "é", count: 50_000).utf8)
+    let error = await #expect(throws: GRPCStatus.self) {
+      try await client.unary(
+        path: "/test.Echo/Oversized", request: long, serializer: codec, deserializer: codec)
+    }
+    #expect(error?.code == .notFound)
+    let message = try #require(error?.message)
+    #expect(message.hasSuffix(" [message truncated]"))
+    #expect(message.hasPrefix("éé"))
+    #expect(message.utf8.count <= 4096)
+
+    // Trailing metadata is the handler's own; over nghttp2's limit it cannot be sent at all,
+    // and the call ends with a reset instead of waiting for ever.
+    let huge = [UInt8](repeating: UInt8(ascii: "x"), count: 100_000)
+    let reset = await #expect(throws: GRPCStatus.self) {
+      try await client.unary(
+        path: "/test.Echo/Oversized", request: huge, serializer: codec, deserializer: codec,
+        metadata: ["x-as-trailer": "1"], options: CallOptions(timeout: .seconds(20)))
+    }
+    #expect(reset?.code != .deadlineExceeded)
+    #expect(reset?.code != .ok)
+    // The connection still serves.
+    let echo = try await client.unary(
+      path: "/test.Echo/Unary", request: [1, 2, 3], serializer: codec, deserializer: codec)
+    #expect(echo == [1, 2, 3])
+    client.close()
+    await running.stop()
+  }
+
   @Test("an unknown method is UNIMPLEMENTED")
   func unknownMethod() async throws {
     let running = try RunningServer.start()

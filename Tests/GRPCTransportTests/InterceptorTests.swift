@@ -130,7 +130,7 @@ struct InterceptorTests {
   }
 
   @Test(
-    "a body that arrives before its call is decided holds the connection's input until then",
+    "a body larger than the budget for undecided calls holds the connection's input until then",
     arguments: [false, true])
   func bodyWaitsForDecision(refuse: Bool) async throws {
     let interceptor = GatedInterceptor()
@@ -170,6 +170,40 @@ struct InterceptorTests {
     let again = try await client.unary(
       path: "/test.Echo/Principal", request: body, serializer: codec, deserializer: codec)
     #expect(again == Array("alice".utf8))
+    client.close()
+    await running.stop()
+  }
+
+  @Test("a decision slower than the grace stops holding input: other calls go on")
+  func slowDecisionReleasesInput() async throws {
+    let interceptor = GatedInterceptor()
+    let running = try RunningServer.start(interceptor: interceptor)
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    // Under the connection's budget for bodies of undecided calls, so it can be kept.
+    let body = [UInt8](repeating: 9, count: 20_000)
+    let gated = try await client.makeCall(path: "/test.Echo/Unary")
+    try await gated.send(body, endOfStream: true)
+    while interceptor.counts.waited == 0 { try await Task.sleep(for: .milliseconds(5)) }
+
+    let answered = Mutex(false)
+    let later = Task {
+      let reply = try await client.unary(
+        path: "/test.Echo/Principal", request: [], serializer: codec, deserializer: codec)
+      answered.withLock { $0 = true }
+      return reply
+    }
+    // The grace is 50 ms; allow the loaded machine far more before calling it stuck.
+    for _ in 0..<200 where !answered.withLock({ $0 }) {
+      try await Task.sleep(for: .milliseconds(10))
+    }
+    #expect(answered.withLock { $0 })
+    #expect(interceptor.counts.immediate == 1)
+
+    interceptor.open()
+    var replies: [[UInt8]] = []
+    for try await reply in gated.responses { replies.append(reply) }
+    #expect(replies == [body])
+    #expect(try await later.value == Array("alice".utf8))
     client.close()
     await running.stop()
   }

@@ -103,7 +103,7 @@ extension GRPCStatus {
   /// Percent-encodes a message for the `grpc-message` trailer as the gRPC spec asks.
   static func percentEncode(_ message: String) -> String {
     var out = ""
-    for byte in message.utf8 {
+    for byte in shortened(message).utf8 {
       if byte >= 0x20 && byte <= 0x7E && byte != UInt8(ascii: "%") {
         out.unicodeScalars.append(Unicode.Scalar(byte))
       } else {
@@ -114,6 +114,28 @@ extension GRPCStatus {
       }
     }
     return out
+  }
+
+  /// The longest message, in UTF-8 bytes, that goes on the wire; longer ones are cut.
+  ///
+  /// A message can echo what the caller sent (a name that is not found), and a header block
+  /// over nghttp2's 64 KiB limit is never sent at all, which left the call hanging.
+  static let maximumWireMessageBytes = 4096
+
+  /// `message`, cut at a character boundary to fit ``maximumWireMessageBytes`` with room
+  /// for the mark that says it was cut.
+  static func shortened(_ message: String) -> String {
+    guard message.utf8.count > maximumWireMessageBytes else { return message }
+    let mark = " [message truncated]"
+    var kept = ""
+    var size = 0
+    for character in message {
+      let width = character.utf8.count
+      if size + width > maximumWireMessageBytes - mark.utf8.count { break }
+      kept.append(character)
+      size += width
+    }
+    return kept + mark
   }
 
   /// Decodes a `grpc-message` value; malformed escapes are kept as they are, per the spec.

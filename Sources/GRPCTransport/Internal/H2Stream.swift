@@ -31,11 +31,15 @@ final class H2Stream {
   var outboundEnded = false
   var outboundGzip = false
   var trailers: [(String, String)]?
+  /// Trailers prebuilt for every call that ends the same way; used instead of `trailers`.
+  var staticTrailers: StaticHeaderBlock?
   var headersSent = false
   var dataDeferred = false
   var writeWaiters: [CheckedContinuation<Void, any Error>] = []
 
   // Server side.
+  /// When the request headers were complete and the decision began (monotonic ns).
+  var awaitingSince: UInt64 = 0
   var handlerTask: Task<Void, Never>?
   var deadlineTimer: UInt64?
 

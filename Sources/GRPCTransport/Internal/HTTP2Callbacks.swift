@@ -60,6 +60,18 @@ enum HTTP2Callbacks {
       return 0
     }
 
+    nghttp2_session_callbacks_set_on_frame_not_send_callback(callbacks) {
+      _, frame, errorCode, user in
+      // nghttp2 drops a frame it cannot send (a header block over its size limit, a stream
+      // that closed meanwhile) and only says so here; left alone, the call would wait for
+      // an answer that never comes.
+      let header = frame!.pointee.hd
+      guard UInt32(header.type) == NGHTTP2_HEADERS.rawValue else { return 0 }
+      HTTP2Callbacks.connection(user).headersNotSent(
+        streamID: header.stream_id, errorCode: errorCode)
+      return 0
+    }
+
     nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) {
       _, _, streamID, data, length, user in
       let connection = HTTP2Callbacks.connection(user)

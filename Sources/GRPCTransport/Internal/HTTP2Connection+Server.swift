@@ -52,6 +52,7 @@ extension HTTP2Connection {
 
     let head = CallHead(path: path, metadata: metadata, peer: peer, remoteAddress: remoteAddress)
     stream.phase = .awaitingAdmission
+    stream.awaitingSince = monotonicNanoseconds()
     let id = stream.id
     // Most decisions need no waiting (a public method, a certificate, a token verified
     // before); they are made here, while nghttp2 is still on this HEADERS frame, so the body
@@ -121,7 +122,7 @@ extension HTTP2Connection {
       refuse(
         stream,
         GRPCStatus(code: .unimplemented, message: "unsupported grpc-encoding \(encoding)"),
-        extra: [("grpc-accept-encoding", "gzip,identity")])
+        extra: [("grpc-accept-encoding", HTTP2Connection.acceptedEncodings)])
       queueFlush()
       return nil
     }
@@ -135,6 +136,7 @@ extension HTTP2Connection {
     let inbound = inboundMessages(stream, messages)
     if !stream.pendingData.isEmpty {
       let pending = stream.pendingData
+      preDecisionBytes -= pending.count
       stream.pendingData = []
       pending.withUnsafeBytes { deliver(stream, $0) }
     }
@@ -169,9 +171,13 @@ extension HTTP2Connection {
   }
 
   private func sendResponseHeaders(_ stream: H2Stream, initial: Metadata) {
+    if !stream.outboundGzip && initial.count == 0 {
+      submitResponse(stream, headers: .plainResponse, endStream: false)
+      return
+    }
     var headers = [(":status", "200"), ("content-type", "application/grpc")]
     if stream.outboundGzip { headers.append(("grpc-encoding", "gzip")) }
-    headers.append(("grpc-accept-encoding", "gzip,identity"))
+    headers.append(("grpc-accept-encoding", HTTP2Connection.acceptedEncodings))
     headers.append(contentsOf: initial.wireHeaders)
     submitResponse(stream, headers: headers, endStream: false)
   }
@@ -192,15 +198,23 @@ extension HTTP2Connection {
     stream.phase = .finished
     if inputHeldFor == streamID { releaseHeldInputIfDecided() }
 
-    var fields = [("grpc-status", "\(status.code.rawValue)")]
-    if !status.message.isEmpty {
-      fields.append(("grpc-message", GRPCStatus.percentEncode(status.message)))
-    }
-    fields.append(contentsOf: trailers.wireHeaders)
-
     if !stream.headersSent && initial.count > 0 { sendResponseHeaders(stream, initial: initial) }
+    let plainOK = status.code == .ok && status.message.isEmpty && trailers.count == 0
+    var fields: [(String, String)] = []
+    if !(plainOK && stream.headersSent) {
+      fields.append(("grpc-status", "\(status.code.rawValue)"))
+      if !status.message.isEmpty {
+        fields.append(("grpc-message", GRPCStatus.percentEncode(status.message)))
+      }
+      fields.append(contentsOf: trailers.wireHeaders)
+    }
+
     if stream.headersSent {
-      stream.trailers = fields
+      if plainOK {
+        stream.staticTrailers = .okTrailers
+      } else {
+        stream.trailers = fields
+      }
       stream.outboundEnded = true
       resumeData(stream)
     } else {
@@ -237,6 +251,7 @@ extension HTTP2Connection {
   /// Returns window credit for body bytes that will never be read.
   private func releaseUnread(_ stream: H2Stream) {
     consume(stream.id, stream.pendingData.count + stream.deferredConsume)
+    preDecisionBytes -= stream.pendingData.count
     stream.pendingData = []
     stream.deferredConsume = 0
   }
@@ -259,6 +274,11 @@ extension HTTP2Connection {
     let (result, overflow) = value.multipliedReportingOverflow(by: scale)
     return overflow ? UInt64.max / 2 : result
   }
+}
+
+extension HTTP2Connection {
+  /// The message encodings the server reads and writes.
+  static let acceptedEncodings = "gzip,identity"
 }
 
 /// An admitted call, ready for its handler.

@@ -45,7 +45,7 @@ extension HTTP2Connection {
     }
   }
 
-  /// Takes a chunk of a DATA frame; `false` pauses input (``holdInput(for:)``).
+  /// Takes a chunk of a DATA frame; `false` pauses input (``holdInput(for:waited:)``).
   func dataReceived(streamID: Int32, bytes: UnsafeRawBufferPointer) -> Bool {
     guard let stream = streams[streamID] else {
       if let session { nghttp2_session_consume_connection(session, bytes.count) }
@@ -55,9 +55,19 @@ extension HTTP2Connection {
       switch stream.phase {
       case .awaitingAdmission:
         // The interceptor is still deciding. nghttp2 counts this chunk as delivered, so it
-        // is kept (one chunk, at most one frame); everything after it waits unparsed.
+        // is kept (one chunk, at most one frame either way).
         stream.pendingData.append(contentsOf: bytes)
-        holdInput(for: streamID)
+        preDecisionBytes += bytes.count
+        let waited = monotonicNanoseconds() - stream.awaitingSince
+        if waited >= HTTP2Connection.holdGrace
+          && preDecisionBytes <= HTTP2Connection.preDecisionBudget
+        {
+          // A slow decision (a key fetch): keep a bounded amount of its body rather than
+          // stall every other call on the connection.
+          return true
+        }
+        // Everything after this chunk waits unparsed.
+        holdInput(for: streamID, waited: waited)
         return false
       case .admitted:
         deliver(stream, bytes)
@@ -85,6 +95,19 @@ extension HTTP2Connection {
     }
     nghttp2_submit_rst_stream(
       session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, NGHTTP2_NO_ERROR.rawValue)
+  }
+
+  /// A HEADERS frame could not be sent: the stream is reset, so both ends learn it ended.
+  func headersNotSent(streamID: Int32, errorCode: Int32) {
+    logger.debug(
+      "could not send a header block; resetting the stream",
+      metadata: [
+        "h2.remote": remoteAddress, "h2.stream": "\(streamID)",
+        "h2.error": String(cString: nghttp2_strerror(errorCode)),
+      ])
+    guard let session, streams[streamID] != nil else { return }
+    nghttp2_submit_rst_stream(
+      session, UInt8(NGHTTP2_FLAG_NONE.rawValue), streamID, NGHTTP2_INTERNAL_ERROR.rawValue)
   }
 
   func goAwayReceived() {

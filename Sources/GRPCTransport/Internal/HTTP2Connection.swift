@@ -49,6 +49,10 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   /// Input received while paused, in order, not yet given to nghttp2. Bounded: reading stops
   /// while input is held, so it holds at most what one read brought in.
   private var heldInput: [UInt8] = []
+  /// Body bytes kept for calls still awaiting their decision (see ``holdGrace``).
+  var preDecisionBytes = 0
+  private var holdTimer: UInt64?
+  private var releaseQueued = false
 
   private var outbound: [UInt8] = []
   private var outboundOffset = 0
@@ -185,7 +189,8 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   /// trip. No body reaches a handler or a buffer of its own before the interceptor decides:
   /// a decision that needs no waiting is made while the HEADERS frame is parsed, before the
   /// DATA behind it, and a DATA frame that arrives for a call still undecided pauses the
-  /// connection's input until the decision is in (``holdInput(for:)``).
+  /// connection's input until the decision is in, or has taken ``holdGrace``
+  /// (``holdInput(for:waited:)``).
   var initialStreamWindow: Int { limits.streamWindow }
 
   // MARK: - Socket events
@@ -430,23 +435,52 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
 
   // MARK: - Held input
 
+  /// How long a call's body may stop its connection's input while the call's decision is
+  /// made. Decisions that wait at all are nearly always a signature check, well under this;
+  /// one that waits on the issuer (a key fetch) must not stall every other call on the
+  /// connection for as long as the fetch takes.
+  static let holdGrace: UInt64 = 50_000_000
+  /// How many body bytes of undecided calls a connection keeps, once their decisions have
+  /// outlasted ``holdGrace``; past it, input stops again until a decision is in.
+  static let preDecisionBudget = 64 * 1024
+
   /// Pauses input at a DATA frame for `streamID`, whose admission is still undecided.
   ///
   /// Called from nghttp2's data callback, which then returns `NGHTTP2_ERR_PAUSE`; the rest of
-  /// the input is kept unparsed and the socket is not read until ``releaseHeldInput()``.
-  func holdInput(for streamID: Int32) {
+  /// the input is kept unparsed and the socket is not read until the decision is in, or
+  /// until the decision has taken ``holdGrace`` (`waited` of it already spent) and the
+  /// connection still has room in ``preDecisionBudget``.
+  func holdInput(for streamID: Int32, waited: UInt64) {
     inputHeldFor = streamID
+    guard waited < Self.holdGrace else { return }
+    holdTimer = loop.schedule(afterNanoseconds: Self.holdGrace - waited) { [self] in
+      holdTimer = nil
+      guard inputHeldFor == streamID, preDecisionBytes < Self.preDecisionBudget else { return }
+      releaseHeldInput()
+    }
   }
 
   /// Resumes input once the stream that paused it is decided, refused or gone.
   func releaseHeldInputIfDecided() {
-    guard let id = inputHeldFor, !closed else { return }
+    guard let id = inputHeldFor else { return }
     if let stream = streams[id], stream.phase == .awaitingAdmission { return }
-    inputHeldFor = nil
+    releaseHeldInput()
+  }
+
+  private func releaseHeldInput() {
+    guard !closed, !releaseQueued else { return }
+    releaseQueued = true
+    if let holdTimer {
+      loop.cancelTimer(holdTimer)
+      self.holdTimer = nil
+    }
     // Run as a job of its own: the caller may be deciding or finishing a stream, and the
-    // input it releases can start, feed or end any stream on the connection.
+    // input it releases can start, feed or end any stream on the connection. Input stays
+    // held until then, so nothing read meanwhile can overtake what was held.
     loop.execute { [self] in
-      guard !closed, inputHeldFor == nil else { return }
+      releaseQueued = false
+      guard !closed, inputHeldFor != nil else { return }
+      inputHeldFor = nil
       var input: [UInt8] = []
       swap(&input, &heldInput)
       // Even with nothing held, nghttp2 must run once more to finish the DATA frame it
@@ -555,6 +589,7 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
     if let idleTimer { loop.cancelTimer(idleTimer) }
     if let expiryTimer { loop.cancelTimer(expiryTimer) }
     if let keepaliveTimer { loop.cancelTimer(keepaliveTimer) }
+    if let holdTimer { loop.cancelTimer(holdTimer) }
     loop.deregister(fd: fd)
     if linger {
       LingeringClose.start(fd: fd, on: loop)
@@ -583,16 +618,26 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
 
   /// Sends response headers; with `endStream` they are the whole (Trailers-Only) response.
   func submitResponse(_ stream: H2Stream, headers: [(String, String)], endStream: Bool) {
-    guard let session else { return }
-    var provider = nghttp2_data_provider()
-    provider.read_callback = HTTP2Callbacks.readData
-    stream.headersSent = true
     withHeaderBlock(headers) { nva, count in
-      if endStream {
-        _ = nghttp2_submit_response(session, stream.id, nva, count, nil)
-      } else {
-        _ = nghttp2_submit_response(session, stream.id, nva, count, &provider)
-      }
+      submitResponse(stream, nva, count, endStream: endStream)
+    }
+  }
+
+  func submitResponse(_ stream: H2Stream, headers: StaticHeaderBlock, endStream: Bool) {
+    submitResponse(stream, headers.fields, headers.count, endStream: endStream)
+  }
+
+  private func submitResponse(
+    _ stream: H2Stream, _ nva: UnsafePointer<nghttp2_nv>, _ count: Int, endStream: Bool
+  ) {
+    guard let session else { return }
+    stream.headersSent = true
+    if endStream {
+      _ = nghttp2_submit_response(session, stream.id, nva, count, nil)
+    } else {
+      var provider = nghttp2_data_provider()
+      provider.read_callback = HTTP2Callbacks.readData
+      _ = nghttp2_submit_response(session, stream.id, nva, count, &provider)
     }
   }
 
@@ -680,6 +725,10 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
   }
 
   private func endOfData(_ stream: H2Stream) -> UInt32 {
+    if let block = stream.staticTrailers, let session {
+      _ = nghttp2_submit_trailer(session, stream.id, block.fields, block.count)
+      return NGHTTP2_DATA_FLAG_EOF.rawValue | NGHTTP2_DATA_FLAG_NO_END_STREAM.rawValue
+    }
     if let trailers = stream.trailers, let session {
       withHeaderBlock(trailers) { nva, count in
         _ = nghttp2_submit_trailer(session, stream.id, nva, count)
@@ -803,6 +852,8 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
 
   func streamClosed(_ stream: H2Stream, errorCode: UInt32, reason: TransportError?) {
     streams[stream.id] = nil
+    preDecisionBytes -= stream.pendingData.count
+    stream.pendingData = []
     if inputHeldFor == stream.id { releaseHeldInputIfDecided() }
     if let timer = stream.deadlineTimer { loop.cancelTimer(timer) }
     let waiters = stream.writeWaiters

@@ -66,8 +66,9 @@ public struct Admission: Sendable {
 /// decided there meets its body already admitted or refused. When the decision has to wait
 /// for ``admit(_:)``, a body that arrives meanwhile stops the connection's input: nghttp2
 /// parses nothing after the first chunk of it and the socket is not read until the decision
-/// is in. A call waiting for its decision therefore costs at most one read of held input
-/// per connection, however many calls wait and however large their bodies.
+/// is in. Only a decision that outlasts a short grace (50 ms; a key fetch, not a signature
+/// check) lets input go on, keeping at most 64 KiB of undecided calls' bodies per
+/// connection, so one slow decision cannot stall every call on the connection.
 public protocol HeaderInterceptor: Sendable {
   /// Admits or refuses one call.
   ///

@@ -81,6 +81,19 @@ enum EchoService {
       (_: [UInt8], _) -> [UInt8] in
       throw GRPCStatus(code: .permissionDenied, message: nonASCIIMessage)
     }
+    // Fails with the request's text as the message, or answers with it as trailing metadata
+    // when the call sends `x-as-trailer`: a way to send header blocks of any size.
+    router.registerUnary("/test.Echo/Oversized", deserializer: codec, serializer: codec) {
+      request, context in
+      let text = String(decoding: request, as: UTF8.self)
+      guard context.metadata[stringValue: "x-as-trailer"] != nil else {
+        throw GRPCStatus(code: .notFound, message: text)
+      }
+      var trailing = Metadata()
+      trailing.addString(text, forKey: "x-big")
+      context.response.setTrailing(trailing)
+      return []
+    }
     router.registerUnary("/test.Echo/Sleep", deserializer: codec, serializer: codec) {
       request, context in
       _ = startedIDs.withLock { $0.insert(context.metadata[stringValue: "x-id"] ?? "") }
