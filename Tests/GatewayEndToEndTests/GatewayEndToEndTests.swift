@@ -388,6 +388,25 @@ struct GatewayEndToEndTests {
     #expect(child.standardError.contains("set both roles"))
   }
 
+  @Test("a second gateway on the same state directory exits 1 and names the folder")
+  func stateDirectoryLocked() async throws {
+    let deployment = try Deployment()
+    try await deployment.startGateway(["--disable-tls", "--disable-gateway-auth"])
+    let second = try ChildProcess(
+      Paths.executable("openshell-gateway"),
+      ["--port", "0", "--state-dir", deployment.state, "--disable-tls", "--disable-gateway-auth"]
+    )
+    #expect(try await second.waitForExit() == 1)
+    #expect(second.standardError.contains("another openshell-gateway is using the state directory"))
+    #expect(second.standardError.contains(deployment.state))
+    // The first gateway still serves, and once it is gone the folder is free again.
+    let client = try deployment.grpcio(tls: false)
+    #expect(try await client.unary(OpenShellMethods.health, HealthRequest()).code == Code.ok)
+    deployment.gateway?.kill(SIGKILL)
+    _ = try await deployment.gateway?.waitForExit()
+    try await deployment.startGateway(["--disable-tls", "--disable-gateway-auth"])
+  }
+
   @Test("SIGTERM drains and exits 0")
   func sigterm() async throws {
     let deployment = try Deployment()

@@ -157,7 +157,9 @@ extension GatewayConfiguration {
     ),
     OptionSpec(
       "state-dir", environment: "OPENSHELL_STATE_DIR", kind: .value(placeholder: "DIR"),
-      help: "Where the embedded database lives; created when absent.",
+      help:
+        "Where the embedded database lives; created when absent. One gateway per directory: "
+        + "it is locked while the gateway runs.",
       default: "./openshell-state"
     ),
   ]
