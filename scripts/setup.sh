@@ -35,4 +35,8 @@ if ! command -v swift >/dev/null; then
 fi
 
 here=$(cd "$(dirname "$0")/.." && pwd)
-python3 -m pip install -q --disable-pip-version-check -r "$here/Tests/requirements.txt"
+# pip reports nothing when every requirement is already met. As root (CI, containers) pip
+# would warn about installing as root on every run; that is this machine's choice to make.
+pip_flags=(-q --disable-pip-version-check)
+[ "$(id -u)" -ne 0 ] || pip_flags+=(--root-user-action=ignore)
+python3 -m pip install "${pip_flags[@]}" -r "$here/Tests/requirements.txt"

@@ -37,7 +37,8 @@ enum GatewayHelp {
       Serves the OpenShell gRPC API to CLI users, who send an OIDC access token as
       'authorization: Bearer', and to sandbox supervisors, who connect over mutual TLS with
       a client certificate from the gateway's client CA. Every call passes the auth decision
-      on its headers before any of its body is read; refusals are logged one line each.
+      on its headers before any of its body reaches a handler; refusals are logged one line
+      each.
 
       The TLS mode follows from the options: --tls-client-ca without OIDC requires client
       certificates; with --oidc-issuer too they are optional; OIDC without a client CA

@@ -188,16 +188,33 @@ struct ClientServerTests {
     let running = try RunningServer.start()
     let client = try GRPCClient(
       target: "http://127.0.0.1:\(running.port)", config: .init(logger: testLogger("client")))
-    let long = [UInt8](String(repeating: "é", count: 50_000).utf8)
-    let error = await #expect(throws: GRPCStatus.self) {
-      try await client.unary(
-        path: "/test.Echo/Oversized", request: long, serializer: codec, deserializer: codec)
+    // The limit is on the message as sent: "é" and "%" take three bytes each once encoded.
+    func wireSize(_ text: String) -> Int {
+      text.utf8.reduce(0) { size, byte in
+        size + (byte >= 0x20 && byte <= 0x7E && byte != UInt8(ascii: "%") ? 1 : 3)
+      }
     }
-    #expect(error?.code == .notFound)
-    let message = try #require(error?.message)
-    #expect(message.hasSuffix(" [message truncated]"))
-    #expect(message.hasPrefix("éé"))
-    #expect(message.utf8.count <= 4096)
+    for long in [String(repeating: "é", count: 50_000), String(repeating: "%a", count: 5_000)] {
+      let error = await #expect(throws: GRPCStatus.self) {
+        try await client.unary(
+          path: "/test.Echo/Oversized", request: Array(long.utf8), serializer: codec,
+          deserializer: codec)
+      }
+      #expect(error?.code == .notFound)
+      let message = try #require(error?.message)
+      #expect(message.hasSuffix(" [message truncated]"))
+      #expect(message.hasPrefix(String(long.prefix(2))))
+      #expect(wireSize(message) <= 4096)
+      #expect(wireSize(message) > 4096 - 40)
+    }
+    // A message that fits is sent whole.
+    let fits = String(repeating: "%", count: 1365)
+    let whole = await #expect(throws: GRPCStatus.self) {
+      try await client.unary(
+        path: "/test.Echo/Oversized", request: Array(fits.utf8), serializer: codec,
+        deserializer: codec)
+    }
+    #expect(whole?.message == fits)
 
     // Trailing metadata is the handler's own; over nghttp2's limit it cannot be sent at all,
     // and the call ends with a reset instead of waiting for ever.

@@ -275,6 +275,36 @@ struct CallLifecycleTests {
     await running.stop()
   }
 
+  @Test("calls reset with unread data give their window back to the connection")
+  func resetCallsReturnCredit() async throws {
+    var limits = GRPCServer.Limits.defaults
+    limits.streamWindow = 64 * 1024
+    limits.connectionWindow = 256 * 1024
+    let running = try RunningServer.start(limits: limits)
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    let chunk = [UInt8](repeating: 5, count: 64 * 1024)
+    // Each call's handler sleeps before reading, so the transport holds back credit for what
+    // arrives meanwhile: together more than the connection's whole window.
+    var calls: [ClientCall] = []
+    var senders: [Task<Void, any Error>] = []
+    for _ in 0..<8 {
+      let call = try await client.makeCall(path: "/test.Echo/SlowCount")
+      calls.append(call)
+      senders.append(Task { for _ in 0..<4 { try await call.send(chunk) } })
+    }
+    try await Task.sleep(for: .milliseconds(150))
+    // RST_STREAM from the client, before any handler read a byte.
+    for call in calls { call.cancel() }
+    for sender in senders { _ = await sender.result }
+
+    let reply = try await client.unary(
+      path: "/test.Echo/ClientStream", request: [UInt8](repeating: 1, count: 300_000),
+      serializer: codec, deserializer: codec, options: CallOptions(timeout: .seconds(10)))
+    #expect(reply.count == 300_000)
+    client.close()
+    await running.stop()
+  }
+
   @Test("a handler that reads late holds the sender back, then gets every message")
   func backpressure() async throws {
     let running = try RunningServer.start()

@@ -100,43 +100,40 @@ extension GRPCStatus {
 }
 
 extension GRPCStatus {
-  /// Percent-encodes a message for the `grpc-message` trailer as the gRPC spec asks.
+  /// Percent-encodes a message for the `grpc-message` trailer as the gRPC spec asks, cut at
+  /// a character boundary when the encoded text would pass ``maximumWireMessageBytes``.
   static func percentEncode(_ message: String) -> String {
-    var out = ""
-    for byte in shortened(message).utf8 {
-      if byte >= 0x20 && byte <= 0x7E && byte != UInt8(ascii: "%") {
-        out.unicodeScalars.append(Unicode.Scalar(byte))
-      } else {
-        let hex = Array("0123456789ABCDEF".utf8)
-        out += "%"
-        out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte >> 4)]))
-        out.unicodeScalars.append(Unicode.Scalar(hex[Int(byte & 0xF)]))
+    let hex = Array("0123456789ABCDEF".utf8)
+    var out: [UInt8] = []
+    // Where the text last ended within the room left for the mark, should it need cutting.
+    var lastFit = 0
+    let room = maximumWireMessageBytes - truncationMark.utf8.count
+    for character in message {
+      for byte in character.utf8 {
+        if byte >= 0x20 && byte <= 0x7E && byte != UInt8(ascii: "%") {
+          out.append(byte)
+        } else {
+          out += [UInt8(ascii: "%"), hex[Int(byte >> 4)], hex[Int(byte & 0xF)]]
+        }
+      }
+      if out.count <= room { lastFit = out.count }
+      if out.count > maximumWireMessageBytes {
+        return String(decoding: out[..<lastFit], as: UTF8.self) + truncationMark
       }
     }
-    return out
+    return String(decoding: out, as: UTF8.self)
   }
 
-  /// The longest message, in UTF-8 bytes, that goes on the wire; longer ones are cut.
+  /// The longest `grpc-message` value, in bytes as sent (after percent-encoding); longer
+  /// messages are cut.
   ///
-  /// A message can echo what the caller sent (a name that is not found), and a header block
-  /// over nghttp2's 64 KiB limit is never sent at all, which left the call hanging.
+  /// A message can echo what the caller sent (a name that is not found). A header block over
+  /// nghttp2's 64 KiB limit is never sent at all, and grpcio refuses, at random, answers whose
+  /// metadata passes its 8 KiB soft limit.
   static let maximumWireMessageBytes = 4096
 
-  /// `message`, cut at a character boundary to fit ``maximumWireMessageBytes`` with room
-  /// for the mark that says it was cut.
-  static func shortened(_ message: String) -> String {
-    guard message.utf8.count > maximumWireMessageBytes else { return message }
-    let mark = " [message truncated]"
-    var kept = ""
-    var size = 0
-    for character in message {
-      let width = character.utf8.count
-      if size + width > maximumWireMessageBytes - mark.utf8.count { break }
-      kept.append(character)
-      size += width
-    }
-    return kept + mark
-  }
+  /// Ends a message that was cut; printable ASCII, so it is sent as it is.
+  static let truncationMark = " [message truncated]"
 
   /// Decodes a `grpc-message` value; malformed escapes are kept as they are, per the spec.
   static func percentDecode(_ text: String) -> String {

@@ -852,8 +852,13 @@ final class HTTP2Connection: EventLoopWatcher, @unchecked Sendable {
 
   func streamClosed(_ stream: H2Stream, errorCode: UInt32, reason: TransportError?) {
     streams[stream.id] = nil
+    // Bytes that arrived but were never handed over still count against the connection's
+    // window; nghttp2 does not give that back for a closed stream, so a peer that resets
+    // calls with unread data would otherwise shrink the window for good.
+    consume(stream.id, stream.pendingData.count + stream.deferredConsume)
     preDecisionBytes -= stream.pendingData.count
     stream.pendingData = []
+    stream.deferredConsume = 0
     if inputHeldFor == stream.id { releaseHeldInputIfDecided() }
     if let timer = stream.deadlineTimer { loop.cancelTimer(timer) }
     let waiters = stream.writeWaiters

@@ -12,7 +12,12 @@ final class StateDirectoryLock: Sendable {
   /// Takes the lock, or throws when another process holds it.
   init(directory: String) throws(StorageError) {
     let path = "\(directory)/gateway.lock"
-    let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    var fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o600)
+    if fd < 0 && errno == EACCES {
+      // flock needs no write access; a lock file left read-only (made by another user once)
+      // still serves.
+      fd = open(path, O_RDONLY | O_CLOEXEC)
+    }
     guard fd >= 0 else {
       throw StorageError(
         code: .open, message: "cannot open \(path)",
