@@ -374,7 +374,7 @@ struct CallLifecycleTests {
 struct MalformedRequestTests {
   let codec = RawBytesCodec()
 
-  @Test("a header list over the limit resets that stream and the connection keeps serving")
+  @Test("a header list over the limit is RESOURCE_EXHAUSTED and the connection keeps serving")
   func oversizedHeaders() async throws {
     let running = try RunningServer.start(limits: .init(maxHeaderListSize: 4096))
     let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
@@ -384,7 +384,8 @@ struct MalformedRequestTests {
         path: "/test.Echo/Unary", request: [1], serializer: codec, deserializer: codec,
         metadata: metadata)
     }
-    #expect(error?.code == .internal)
+    #expect(error?.code == .resourceExhausted)
+    #expect(error?.message == "the request's header list is over 4096 bytes")
     let reply = try await client.unary(
       path: "/test.Echo/Unary", request: [2], serializer: codec, deserializer: codec)
     #expect(reply == [2])

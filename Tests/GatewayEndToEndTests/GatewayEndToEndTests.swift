@@ -7,6 +7,7 @@ private enum Code {
   static let invalidArgument = 3
   static let notFound = 5
   static let permissionDenied = 7
+  static let resourceExhausted = 8
   static let unimplemented = 12
   static let unavailable = 14
   static let unauthenticated = 16
@@ -187,10 +188,20 @@ struct GatewayEndToEndTests {
       metadata: [("x-openshell-auth-source", "sandbox"), ("x-openshell-auth-source", "sandbox")])
     #expect(spoof.code == Code.unauthenticated)
 
+    // Headers too large for any decision get a status the caller can read, and a line too.
+    let oversized = try await user.unary(
+      OpenShellMethods.listSandboxes, ListSandboxesRequest(),
+      metadata: [
+        ("authorization", "Bearer \(admin)"), ("x-big", String(repeating: "a", count: 40_000)),
+      ])
+    #expect(oversized.code == Code.resourceExhausted)
+    #expect(oversized.details.contains("header list is over"))
+
     // One structured line per refusal, and no token anywhere in the log.
     let log = try #require(deployment.gateway?.standardError)
     #expect(log.contains("call refused"))
     #expect(log.contains("auth.method=/openshell.v1.OpenShell/GetSandboxProviderEnvironment"))
+    #expect(log.contains("auth.reason=\"the request's header list is over its limit\""))
     #expect(
       log.contains("auth.subject=\"CN=sandbox-alpha,OU=openshell-sandbox\"")
         || log.contains("sandbox-alpha"))

@@ -14,6 +14,8 @@ final class H2Stream {
   var phase: Phase = .receivingHeaders
   var headers: [(String, String)] = []
   var headerBytes = 0
+  /// The header list passed the limit; fields past it were not kept.
+  var headersOversized = false
   var headerBlocks = 0
 
   // Inbound messages.

@@ -9,6 +9,24 @@ extension HTTP2Connection {
   }
 
   func serverRequestHeaders(_ stream: H2Stream) {
+    guard !stream.headersOversized else {
+      // Refused before any interceptor could see the call (its headers are incomplete), so
+      // the transport logs it, with the field names the gateway's refusal lines use.
+      logger.notice(
+        "call refused",
+        metadata: [
+          "auth.method": stream.header(":path") ?? "(not received)",
+          "auth.principal": "unknown", "auth.code": "\(GRPCStatus.Code.resourceExhausted)",
+          "auth.reason": "the request's header list is over its limit",
+          "net.peer": remoteAddress,
+        ])
+      refuse(
+        stream,
+        GRPCStatus(
+          code: .resourceExhausted,
+          message: "the request's header list is over \(limits.maxHeaderListSize) bytes"))
+      return
+    }
     guard stream.header(":method") == "POST" else {
       respondHTTPError(stream, status: "405")
       return

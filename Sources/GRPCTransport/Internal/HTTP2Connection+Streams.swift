@@ -7,27 +7,33 @@ extension HTTP2Connection {
     if let stream = streams[streamID] {
       stream.headers.removeAll()
       stream.headerBytes = 0
+      stream.headersOversized = false
       return
     }
     guard isServer else { return }
     streams[streamID] = H2Stream(id: streamID, maxMessageSize: limits.maxReceiveMessageSize)
   }
 
-  /// Records one header field; `false` resets the stream (header list too large).
+  /// Records one header field; `false` resets the stream (a response's header list too
+  /// large, on a client).
   func header(
     streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>
   ) -> Bool {
     guard let stream = streams[streamID] else { return true }
     // RFC 9113's accounting: name + value + 32 per field, checked on every field so an
-    // oversized block is refused before it is all held.
+    // oversized block is never all held.
     stream.headerBytes += name.count + value.count + 32
     if stream.headerBytes > limits.maxHeaderListSize {
-      // Known shortcoming: the call ends here, before any interceptor sees it, so a gateway
-      // keeps no notice-level line of this refusal; only this debug line records it.
-      logger.debug(
-        "header list too large; resetting the stream",
-        metadata: ["h2.remote": remoteAddress, "h2.stream": "\(streamID)"])
-      return false
+      guard isServer else {
+        logger.debug(
+          "response header list too large; resetting the stream",
+          metadata: ["h2.remote": remoteAddress, "h2.stream": "\(streamID)"])
+        return false
+      }
+      // The rest of the block is decoded (HPACK needs it) but not kept; the call is then
+      // refused with a status the caller can read (see `serverRequestHeaders`).
+      stream.headersOversized = true
+      return true
     }
     stream.headers.append(
       (String(decoding: name, as: UTF8.self), String(decoding: value, as: UTF8.self)))
