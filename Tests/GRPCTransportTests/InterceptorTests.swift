@@ -70,6 +70,38 @@ final class GatedInterceptor: HeaderInterceptor {
   }
 }
 
+/// Decides each call after the delay in its `x-delay-ms` header (none: at once), refusing
+/// calls that carry `x-refuse`.
+final class DelayingInterceptor: HeaderInterceptor {
+  func admitImmediately(_ head: CallHead) -> Admission? {
+    head.metadata[stringValue: "x-delay-ms"] == nil ? verdict(head) : nil
+  }
+
+  func admit(_ head: CallHead) async -> Admission {
+    let delay = Int(head.metadata[stringValue: "x-delay-ms"] ?? "") ?? 0
+    try? await Task.sleep(for: .milliseconds(delay))
+    return verdict(head)
+  }
+
+  private func verdict(_ head: CallHead) -> Admission {
+    head.metadata[stringValue: "x-refuse"] != nil
+      ? .refuse(GRPCStatus(code: .permissionDenied, message: "refused"))
+      : .admit(metadata: head.metadata)
+  }
+}
+
+/// A small deterministic generator, so a failing mix can be run again.
+struct SplitMix64: RandomNumberGenerator {
+  var state: UInt64
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}
+
 @Suite("The header-stage interceptor")
 struct InterceptorTests {
   let codec = RawBytesCodec()
@@ -204,6 +236,57 @@ struct InterceptorTests {
     for try await reply in gated.responses { replies.append(reply) }
     #expect(replies == [body])
     #expect(try await later.value == Array("alice".utf8))
+    client.close()
+    await running.stop()
+  }
+
+  @Test(
+    "calls decided at once, quickly, slowly or refused share a connection and keep every byte",
+    arguments: [1, 2, 3] as [UInt64])
+  func mixedDecisions(seed: UInt64) async throws {
+    let running = try RunningServer.start(interceptor: DelayingInterceptor())
+    let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
+    var random = SplitMix64(state: seed)
+    struct Plan: Sendable {
+      var body: [UInt8]
+      var metadata: Metadata
+      var refused: Bool
+    }
+    var plans: [Plan] = []
+    for index in 0..<60 {
+      let size = [0, 10, 5_000, 70_000, 200_000][Int.random(in: 0..<5, using: &random)]
+      let body = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ index) }
+      var metadata: Metadata = [:]
+      // At once, under the 50 ms grace, or past it.
+      switch Int.random(in: 0..<3, using: &random) {
+      case 0: break
+      case 1: metadata.addString("\(Int.random(in: 1..<20, using: &random))", forKey: "x-delay-ms")
+      default:
+        metadata.addString("\(Int.random(in: 60..<150, using: &random))", forKey: "x-delay-ms")
+      }
+      let refused = Int.random(in: 0..<5, using: &random) == 0
+      if refused { metadata.addString("1", forKey: "x-refuse") }
+      plans.append(Plan(body: body, metadata: metadata, refused: refused))
+    }
+    let codec = codec
+    try await withThrowingTaskGroup(of: Void.self) { group in
+      for plan in plans {
+        group.addTask {
+          do {
+            let reply = try await client.unary(
+              path: "/test.Echo/Unary", request: plan.body, serializer: codec,
+              deserializer: codec, metadata: plan.metadata,
+              options: CallOptions(timeout: .seconds(30)))
+            #expect(!plan.refused)
+            #expect(reply == plan.body)
+          } catch let status as GRPCStatus {
+            #expect(plan.refused, "\(status)")
+            #expect(status.code == .permissionDenied)
+          }
+        }
+      }
+      try await group.waitForAll()
+    }
     client.close()
     await running.stop()
   }
