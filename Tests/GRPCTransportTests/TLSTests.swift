@@ -51,7 +51,12 @@ struct TLSTests {
 
   @Test("a connection whose client certificate expires is drained, and cannot come back")
   func drainedAtExpiry() async throws {
-    let (certificate, key) = try await certs.shortLivedClient(seconds: 3)
+    // Long enough that making the key and the first handshake fit inside it on a loaded
+    // machine; the wait below runs to just past notAfter, whatever they took.
+    let lifetime = 8
+    let (certificate, key) = try await certs.shortLivedClient(seconds: lifetime)
+    // notAfter was set before the certificate came back, so it is no later than this.
+    let notAfterAtMost = ContinuousClock.now + .seconds(lifetime)
     let running = try RunningServer.start(tls: certs.serverTLS())
     let client = try GRPCClient(
       target: "https://localhost:\(running.port)",
@@ -64,7 +69,7 @@ struct TLSTests {
     // Past notAfter the server sends GOAWAY on the open connection; the next call needs a
     // new handshake, which the expired certificate fails. Without the drain it would still
     // succeed on the old connection.
-    try await Task.sleep(for: .seconds(5))
+    try await Task.sleep(until: notAfterAtMost + .seconds(2), clock: .continuous)
     await expectRefused(client)
     await running.stop()
   }

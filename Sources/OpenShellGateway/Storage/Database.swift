@@ -19,8 +19,7 @@ final class Database: Sendable {
   /// Counts the write transactions that may change what a cached read saw; see
   /// ``read(cachedAs:_:)``.
   private let generation = Atomic<UInt64>(0)
-  private let cache = Mutex<[[String]: CachedRead]>([:])
-  private static let cacheCapacity = 256
+  private let cache = Mutex(ReadCache())
   let path: String
 
   /// Opens (creating when absent) the database at `path` in WAL mode with full syncs.
@@ -81,24 +80,23 @@ final class Database: Sendable {
   ///   off.
   /// - Parameters:
   ///   - key: The query's name, then its arguments; equal keys must mean equal queries.
-  ///   - body: The read.
-  func read<T: Sendable>(
+  ///   - body: The read; what it returns tells its size, so the cache stays bounded (see
+  ///     ``ReadCache``).
+  func read<T: Sendable & CacheSized>(
     cachedAs key: [String],
     _ body: (Connection) throws(StorageError) -> T
   ) throws(StorageError) -> T {
     // Loaded before the read: if a write commits meanwhile, the answer is filed under the
     // older generation and never served after that write's bump.
     let current = generation.load(ordering: .acquiring)
-    if let hit = cache.withLock({ $0[key] }), hit.generation == current,
+    if let hit = cache.withLock({ $0.entries[key] }), hit.generation == current,
       let value = hit.value as? T
     {
       return value
     }
     let value = try read(body)
-    cache.withLock { cache in
-      if cache.count >= Self.cacheCapacity { cache.removeAll(keepingCapacity: true) }
-      cache[key] = CachedRead(generation: current, value: value)
-    }
+    let bytes = value.cacheBytes + key.reduce(64) { $0 + $1.utf8.count }
+    cache.withLock { $0.insert(CachedRead(generation: current, value: value, bytes: bytes), key) }
     return value
   }
 
@@ -174,7 +172,7 @@ final class Database: Sendable {
   func close() {
     // Nothing cached may answer once the database is gone.
     generation.add(1, ordering: .releasing)
-    cache.withLock { $0.removeAll() }
+    cache.withLock { $0 = ReadCache() }
     let idle = readers.withLock { pool in
       pool.closed = true
       defer { pool.idle = [] }
@@ -216,13 +214,70 @@ private func openConnection(
   return connection
 }
 
-/// Read-only connections not in use, at most ``maximumIdle`` of them.
-/// An answer ``Database/read(cachedAs:_:)`` keeps, and the write generation it was read in.
-private struct CachedRead: Sendable {
-  var generation: UInt64
-  var value: any Sendable
+/// About how many bytes a value holds, so the read cache can bound what it keeps.
+protocol CacheSized {
+  var cacheBytes: Int { get }
 }
 
+extension Array: CacheSized where Element: CacheSized {
+  var cacheBytes: Int { reduce(16) { $0 + $1.cacheBytes } }
+}
+
+extension Optional: CacheSized where Wrapped: CacheSized {
+  var cacheBytes: Int { self?.cacheBytes ?? 0 }
+}
+
+extension UInt8: CacheSized {
+  var cacheBytes: Int { 1 }
+}
+
+extension Row: CacheSized {
+  var cacheBytes: Int {
+    columns.reduce(16) { total, column in
+      switch column {
+      case .text(let text): total + text.utf8.count + 16
+      case .blob(let bytes): total + bytes.count + 16
+      default: total + 16
+      }
+    }
+  }
+}
+
+/// An answer ``Database/read(cachedAs:_:)`` keeps, and the write generation it was read
+/// in.
+struct CachedRead: Sendable {
+  var generation: UInt64
+  var value: any Sendable
+  var bytes: Int
+}
+
+/// The answers ``Database/read(cachedAs:_:)`` keeps, bounded in count and in bytes.
+///
+/// A caller can ask for many different pages, or a listing of every row, without a write in
+/// between; the bound keeps that from growing the gateway's memory. When full, the cache
+/// starts over: it is refilled by the reads that are actually repeated.
+struct ReadCache: Sendable {
+  static let maximumEntries = 256
+  static let maximumBytes = 16 << 20
+  /// Larger answers are not kept at all, so one cannot evict everything else.
+  static let maximumEntryBytes = maximumBytes / 16
+
+  var entries: [[String]: CachedRead] = [:]
+  var bytes = 0
+
+  mutating func insert(_ entry: CachedRead, _ key: [String]) {
+    guard entry.bytes <= Self.maximumEntryBytes else { return }
+    if let old = entries[key] { bytes -= old.bytes }
+    if entries.count >= Self.maximumEntries || bytes + entry.bytes > Self.maximumBytes {
+      entries.removeAll(keepingCapacity: true)
+      bytes = 0
+    }
+    entries[key] = entry
+    bytes += entry.bytes
+  }
+}
+
+/// Read-only connections not in use, at most ``maximumIdle`` of them.
 private struct ReaderPool {
   /// Enough for every loop thread and a few other tasks reading at once; a reader past it
   /// is closed when its read ends.

@@ -640,3 +640,13 @@ extension GatewayStore {
     return rows.map { ($0.text(0), $0.blob(1), UInt64($0.integer(2))) }
   }
 }
+
+// MARK: - Sizes for the read cache
+
+extension SandboxRow: CacheSized {
+  var cacheBytes: Int { id.utf8.count + name.utf8.count + record.count + 32 }
+}
+
+extension PolicyRow: CacheSized {
+  var cacheBytes: Int { policy.count + hash.utf8.count + loadError.utf8.count + 64 }
+}
