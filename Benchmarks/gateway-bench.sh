@@ -17,7 +17,7 @@
 #
 # h2load, like every nghttp2 encoder, never adds `authorization` to the HPACK table, so every
 # call carries the whole token and both peers code it again; on a machine whose cores h2load
-# shares with the server that sets a ceiling on bearer/health for any server.
+# shares with the server, that caps bearer/health for every server measured here.
 #
 # Paired runs rotate the order of the cases; the script prints each run, the medians, each
 # server's CPU time per request (from /proc), and the ratios.

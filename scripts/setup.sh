@@ -38,5 +38,7 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 # pip reports nothing when every requirement is already met. As root (CI, containers) pip
 # would warn about installing as root on every run; that is this machine's choice to make.
 pip_flags=(-q --disable-pip-version-check)
-[ "$(id -u)" -ne 0 ] || pip_flags+=(--root-user-action=ignore)
+if [ "$(id -u)" -eq 0 ] && python3 -m pip install --help | grep -q -- --root-user-action; then
+  pip_flags+=(--root-user-action=ignore)
+fi
 python3 -m pip install "${pip_flags[@]}" -r "$here/Tests/requirements.txt"
