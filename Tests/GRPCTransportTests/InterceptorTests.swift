@@ -102,6 +102,13 @@ struct SplitMix64: RandomNumberGenerator {
   }
 }
 
+/// A flag one task raises and another reads.
+final class Flag: Sendable {
+  private let state = Mutex(false)
+  var isRaised: Bool { state.withLock { $0 } }
+  func raise() { state.withLock { $0 = true } }
+}
+
 @Suite("The header-stage interceptor")
 struct InterceptorTests {
   let codec = RawBytesCodec()
@@ -161,6 +168,33 @@ struct InterceptorTests {
     await running.stop()
   }
 
+  /// Starts a call `interceptor` holds undecided, sends all of `body` and returns once the
+  /// interceptor is waiting on it.
+  private func startGatedCall(
+    _ client: GRPCClient, _ interceptor: GatedInterceptor, body: [UInt8],
+    metadata: Metadata = [:]
+  ) async throws -> ClientCall {
+    let gated = try await client.makeCall(path: "/test.Echo/Unary", metadata: metadata)
+    try await gated.send(body, endOfStream: true)
+    while interceptor.counts.waited == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    return gated
+  }
+
+  /// Starts a call the interceptor admits at once; `answered` is raised when it has its reply.
+  private func startLaterCall(
+    _ client: GRPCClient
+  ) -> (reply: Task<[UInt8], any Error>, answered: Flag) {
+    let answered = Flag()
+    let codec = codec
+    let reply = Task {
+      let reply = try await client.unary(
+        path: "/test.Echo/Principal", request: [], serializer: codec, deserializer: codec)
+      answered.raise()
+      return reply
+    }
+    return (reply, answered)
+  }
+
   @Test(
     "a body larger than the budget for undecided calls holds the connection's input until then",
     arguments: [false, true])
@@ -169,22 +203,14 @@ struct InterceptorTests {
     let running = try RunningServer.start(interceptor: interceptor)
     let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
     let body = [UInt8](repeating: 7, count: 300_000)
-    let metadata: Metadata = refuse ? ["x-refuse": "1"] : [:]
-    let gated = try await client.makeCall(path: "/test.Echo/Unary", metadata: metadata)
-    try await gated.send(body, endOfStream: true)
-    while interceptor.counts.waited == 0 { try await Task.sleep(for: .milliseconds(5)) }
+    let gated = try await startGatedCall(
+      client, interceptor, body: body, metadata: refuse ? ["x-refuse": "1"] : [:])
 
     // Sent after the gated call's body on the same connection, so it sits behind that body
     // in the held input: it is not even parsed until the gated call is decided.
-    let answered = Mutex(false)
-    let later = Task {
-      let reply = try await client.unary(
-        path: "/test.Echo/Principal", request: [], serializer: codec, deserializer: codec)
-      answered.withLock { $0 = true }
-      return reply
-    }
+    let later = startLaterCall(client)
     try await Task.sleep(for: .milliseconds(300))
-    #expect(!answered.withLock { $0 })
+    #expect(!later.answered.isRaised)
     #expect(interceptor.counts.immediate == 0)
 
     interceptor.open()
@@ -197,7 +223,7 @@ struct InterceptorTests {
       #expect(refuse)
       #expect(status.code == .permissionDenied)
     }
-    #expect(try await later.value == Array("alice".utf8))
+    #expect(try await later.reply.value == Array("alice".utf8))
     // The connection reads on: a refused body's window was given back.
     let again = try await client.unary(
       path: "/test.Echo/Principal", request: body, serializer: codec, deserializer: codec)
@@ -213,29 +239,20 @@ struct InterceptorTests {
     let client = try GRPCClient(target: "http://127.0.0.1:\(running.port)")
     // Under the connection's budget for bodies of undecided calls, so it can be kept.
     let body = [UInt8](repeating: 9, count: 20_000)
-    let gated = try await client.makeCall(path: "/test.Echo/Unary")
-    try await gated.send(body, endOfStream: true)
-    while interceptor.counts.waited == 0 { try await Task.sleep(for: .milliseconds(5)) }
-
-    let answered = Mutex(false)
-    let later = Task {
-      let reply = try await client.unary(
-        path: "/test.Echo/Principal", request: [], serializer: codec, deserializer: codec)
-      answered.withLock { $0 = true }
-      return reply
-    }
+    let gated = try await startGatedCall(client, interceptor, body: body)
+    let later = startLaterCall(client)
     // The grace is 50 ms; allow the loaded machine far more before calling it stuck.
-    for _ in 0..<200 where !answered.withLock({ $0 }) {
+    for _ in 0..<200 where !later.answered.isRaised {
       try await Task.sleep(for: .milliseconds(10))
     }
-    #expect(answered.withLock { $0 })
+    #expect(later.answered.isRaised)
     #expect(interceptor.counts.immediate == 1)
 
     interceptor.open()
     var replies: [[UInt8]] = []
     for try await reply in gated.responses { replies.append(reply) }
     #expect(replies == [body])
-    #expect(try await later.value == Array("alice".utf8))
+    #expect(try await later.reply.value == Array("alice".utf8))
     client.close()
     await running.stop()
   }

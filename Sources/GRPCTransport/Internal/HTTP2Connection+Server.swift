@@ -70,7 +70,6 @@ extension HTTP2Connection {
 
     let head = CallHead(path: path, metadata: metadata, peer: peer, remoteAddress: remoteAddress)
     stream.phase = .awaitingAdmission
-    stream.awaitingSince = monotonicNanoseconds()
     let id = stream.id
     // Most decisions need no waiting (a public method, a certificate, a token verified
     // before); they are made here, while nghttp2 is still on this HEADERS frame, so the body
@@ -87,6 +86,8 @@ extension HTTP2Connection {
       return
     }
     guard let interceptor = shared.interceptor else { return }
+    // Only a decision that waits can meet its body undecided; the hold's grace counts from here.
+    stream.awaitingSince = monotonicNanoseconds()
     let connection = self
     // One task decides and then runs the handler. It prefers the loop, so a decision that
     // needs nothing else (no token to verify, or a cached one) and a handler that awaits

@@ -56,15 +56,7 @@ final class Database: Sendable {
     defer { giveBack(reader) }
     let connection = Connection(raw: reader.raw, statements: reader.statements)
     guard snapshot else { return try body(connection) }
-    try connection.execute("BEGIN")
-    do throws(StorageError) {
-      let value = try body(connection)
-      try connection.execute("COMMIT")
-      return value
-    } catch {
-      try? connection.execute("ROLLBACK")
-      throw error
-    }
+    return try connection.inTransaction("BEGIN", body)
   }
 
   /// Runs the read-only, single-query `body` like ``read(snapshot:_:)``, or answers with
@@ -156,15 +148,7 @@ final class Database: Sendable {
   ) async throws(StorageError) -> T {
     try await write(invalidatingCachedReads: invalidatingCachedReads) {
       connection throws(StorageError) in
-      try connection.execute("BEGIN IMMEDIATE")
-      do throws(StorageError) {
-        let value = try body(connection)
-        try connection.execute("COMMIT")
-        return value
-      } catch {
-        try? connection.execute("ROLLBACK")
-        throw error
-      }
+      try connection.inTransaction("BEGIN IMMEDIATE", body)
     }
   }
 
@@ -350,6 +334,21 @@ struct Connection {
   fileprivate let statements: StatementCache
 
   /// Runs one or more statements that take no parameters and return no rows.
+  /// Runs `body` between `begin` and `COMMIT`, rolling back when it throws.
+  func inTransaction<T>(
+    _ begin: String, _ body: (Connection) throws(StorageError) -> T
+  ) throws(StorageError) -> T {
+    try execute(begin)
+    do throws(StorageError) {
+      let value = try body(self)
+      try execute("COMMIT")
+      return value
+    } catch {
+      try? execute("ROLLBACK")
+      throw error
+    }
+  }
+
   func execute(_ sql: String) throws(StorageError) {
     var message: UnsafeMutablePointer<CChar>?
     guard sqlite3_exec(raw, sql, nil, nil, &message) == SQLITE_OK else {
